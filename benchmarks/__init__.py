@@ -1,0 +1,1 @@
+"""Benchmarks and screenshots: `make bench` and `make screenshots`."""

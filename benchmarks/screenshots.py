@@ -1,0 +1,64 @@
+"""`make screenshots`: renders every kiosk screen to PNG under docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from kiosk.app import build_kiosk  # noqa: E402
+
+SIZE = (1280, 800)
+DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo-config.toml"
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(3):
+        app.processEvents()
+
+
+def grab(window: QWidget, out: Path, name: str, app: QApplication) -> None:
+    _settle(app)
+    path = out / f"{name}.png"
+    window.grab().save(str(path))
+    print(path)
+
+
+def main(out_dir: str = "docs/screenshots") -> int:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = build_kiosk(DEMO, windowed=True)
+    window.resize(*SIZE)
+    window.show()
+    grab(window, out, "home", app)
+    for section in window.content.sections:
+        window.go_home()
+        window.show_screen(f"section-{section.id}")
+        grab(window, out, f"section-{section.id}", app)
+        screen = window.screens[f"section-{section.id}"]
+        if screen.cards:
+            screen.cards[0].button.click()
+            grab(window, out, f"section-{section.id}-card-open", app)
+            screen.reset()
+    for name, action in extra_screens(window):
+        window.go_home()
+        action()
+        grab(window, out, name, app)
+    window.go_home()
+    window.idle.warning_started.emit(12)
+    grab(window, out, "idle-warning", app)
+    window.idle_warning.hide()
+    return 0
+
+
+def extra_screens(window):
+    yield "consult", lambda: window.show_screen("consult")
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,54 @@
+"""The command line: run (default), staff, check, set-pin, export, self-test."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kiosk import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the TOML config file (else $KIOSK_CONFIG, else the platform's "
+                             "config folder)")
+    parser = argparse.ArgumentParser(prog="kiosk", parents=[common],
+                                     description="The clinic's waiting-room kiosk.")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--windowed", action="store_true",
+                        help="run in a normal resizable window (for trying it on a desktop)")
+    parser.add_argument("--quit-after-first-frame", action="store_true",
+                        help="exit 0 as soon as the first frame is painted (start-up checks)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", parents=[common], help="run the kiosk (the default)")
+    commands.add_parser("check", parents=[common], help="validate config and content")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    config_path = getattr(args, "config", None)
+    command = args.command or "run"
+    if command == "check":
+        from kiosk.check import run_check
+
+        return run_check(config_path)
+    return run_kiosk(config_path, windowed=args.windowed,
+                     quit_after_first_frame=args.quit_after_first_frame)
+
+
+def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import build_kiosk
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    window = build_kiosk(config_path, windowed=windowed)
+    if quit_after_first_frame:
+        from kiosk.ui.first_frame import quit_after_first_paint
+
+        quit_after_first_paint(window, app)
+    window.present()
+    return app.exec()

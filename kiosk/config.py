@@ -1,0 +1,324 @@
+"""The kiosk's one config file: a declared schema, loading, and errors that name file, line and key.
+
+Qt-free. Every option is declared once in ``SCHEMA`` with its type, default, bounds and a line
+of help; loading, validation, ``check`` and the deployment guide are all driven from it.
+A bad file never raises: problems are collected so the kiosk can show them to staff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+APP_NAME = "clinic-kiosk"
+CONFIG_ENV = "KIOSK_CONFIG"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One config key: what it is, what it may hold, and what it means."""
+
+    section: str
+    key: str
+    type: type
+    default: Any
+    help: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    pattern: str | None = None
+    max_length: int = 500
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.section}.{self.key}"
+
+    def describe_type(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        name = {str: "text", int: "whole number", bool: "true or false"}[self.type]
+        if self.minimum is not None and self.maximum is not None:
+            return f"{name}, {self.minimum} to {self.maximum}"
+        return name
+
+
+SCHEMA: tuple[Option, ...] = (
+    Option("clinic", "name", str, "Riverside Physical Therapy",
+           "The clinic's name, shown on the Home screen.", max_length=80),
+    Option("clinic", "phone", str, "",
+           "The clinic's phone number, shown to patients (free text, e.g. \"(555) 010-2000\").",
+           max_length=40),
+    Option("clinic", "region", str, "US",
+           "Two-letter country code used to read patients' phone numbers (ISO 3166, e.g. US, CA).",
+           pattern=r"[A-Z]{2}"),
+    Option("clinic", "callback_promise", str, "within one business day",
+           "Ends the sentence \"Thank you — we will call you …\" on the confirmation screen.",
+           max_length=80),
+    Option("kiosk", "idle_timeout_s", int, 60,
+           "Seconds without a touch before the kiosk asks \"Still there?\".",
+           minimum=10, maximum=3600),
+    Option("kiosk", "idle_warning_s", int, 15,
+           "Seconds the \"Still there?\" countdown runs before the kiosk resets to Home.",
+           minimum=5, maximum=300),
+    Option("kiosk", "fullscreen", bool, True,
+           "Run full screen, frameless and on top, ignoring close, Alt+F4 and Escape."),
+    Option("kiosk", "kiosk_id", str, "",
+           "A name for this kiosk in the queue (empty: the computer's host name).",
+           max_length=64),
+    Option("kiosk", "language", str, "en",
+           "The language the kiosk starts in and returns to after each visitor.",
+           choices=("en", "es")),
+    Option("kiosk", "demo", bool, False,
+           "Demo mode: allows a config without a staff PIN. Never use on a real kiosk."),
+    Option("database", "url", str, "",
+           "Where the callback queue lives. Empty: a private SQLite file in the data folder. "
+           "Several kiosks share one queue with postgresql+psycopg://user:password@host/dbname.",
+           max_length=500),
+    Option("staff", "pin_hash", str, "",
+           "The staff PIN, stored only as a salted hash. Set it with `kiosk set-pin`.",
+           max_length=300),
+    Option("staff", "lock_after_s", int, 120,
+           "Seconds without a touch before the staff screen locks and returns to Home.",
+           minimum=15, maximum=3600),
+    Option("staff", "retention_days", int, 90,
+           "Closed requests older than this many days are deleted with their personal data.",
+           minimum=1, maximum=3650),
+)
+
+_BY_SECTION: dict[str, dict[str, Option]] = {}
+for _opt in SCHEMA:
+    _BY_SECTION.setdefault(_opt.section, {})[_opt.key] = _opt
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """A problem found in a config file, precise enough for IT to fix it without guessing."""
+
+    path: str
+    line: int | None
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class SectionValues:
+    """Read-only attribute access to one section's values (``config.kiosk.idle_timeout_s``)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = MappingProxyType(dict(values))
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings; any key missing or bad in the file holds its declared default."""
+
+    values: Mapping[str, Mapping[str, Any]]
+    path: Path | None = None
+    problems: tuple[ConfigProblem, ...] = ()
+    _sections: dict[str, SectionValues] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, section in self.values.items():
+            self._sections[name] = SectionValues(section)
+
+    def __getattr__(self, section: str) -> SectionValues:
+        try:
+            return self._sections[section]
+        except KeyError:
+            raise AttributeError(section) from None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def kiosk_id(self) -> str:
+        import socket
+
+        return self.values["kiosk"]["kiosk_id"] or socket.gethostname()
+
+
+def defaults() -> Config:
+    return Config(_default_values())
+
+
+def _default_values() -> dict[str, dict[str, Any]]:
+    values: dict[str, dict[str, Any]] = {}
+    for opt in SCHEMA:
+        values.setdefault(opt.section, {})[opt.key] = opt.default
+    return values
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def resolve_config_path(cli_path: str | os.PathLike[str] | None) -> Path:
+    """--config wins, then $KIOSK_CONFIG, then the platform's config folder."""
+    if cli_path:
+        return Path(cli_path)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    return default_config_path()
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate ``path``. Never raises for a bad file: see ``Config.problems``."""
+    path = Path(path)
+    values = _default_values()
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(values, path, (ConfigProblem(shown, None, None, "config file not found"),))
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(values, path, (ConfigProblem(shown, None, None, f"cannot read: {exc}"),))
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(exc)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return Config(values, path, (ConfigProblem(shown, line, None, f"not valid TOML: {message}"),))
+    lines = _locate_keys(text)
+    problems = list(_validate(raw, values, shown, lines))
+    return Config(values, path, tuple(problems))
+
+
+def _validate(
+    raw: Mapping[str, Any],
+    values: dict[str, dict[str, Any]],
+    shown: str,
+    lines: Mapping[str, int],
+) -> Iterable[ConfigProblem]:
+    for section, body in raw.items():
+        known = _BY_SECTION.get(section)
+        if known is None:
+            yield ConfigProblem(shown, lines.get(section), f"[{section}]",
+                                "unknown section" + _did_you_mean(section, _BY_SECTION))
+            continue
+        if not isinstance(body, dict):
+            yield ConfigProblem(shown, lines.get(section), section,
+                                f"must be a table ([{section}]), not a single value")
+            continue
+        for key, value in body.items():
+            dotted = f"{section}.{key}"
+            opt = known.get(key)
+            if opt is None:
+                yield ConfigProblem(shown, lines.get(dotted), dotted,
+                                    "unknown key" + _did_you_mean(key, known, section))
+                continue
+            error = check_value(opt, value)
+            if error:
+                yield ConfigProblem(shown, lines.get(dotted), dotted, error)
+            else:
+                values[section][key] = value
+
+
+def check_value(opt: Option, value: Any) -> str | None:
+    """Why ``value`` does not fit ``opt``, or None if it does."""
+    # bool is an int in Python; keep true/false and numbers apart.
+    if opt.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"must be a {opt.describe_type()}, not {_toml_type(value)}"
+    if opt.type is not int and not isinstance(value, opt.type):
+        return f"must be {opt.describe_type()}, not {_toml_type(value)}"
+    if opt.minimum is not None and value < opt.minimum:
+        return f"is {value}, below the minimum of {opt.minimum}"
+    if opt.maximum is not None and value > opt.maximum:
+        return f"is {value}, above the maximum of {opt.maximum}"
+    if opt.type is str:
+        if len(value) > opt.max_length:
+            return f"is {len(value)} characters long; at most {opt.max_length} are allowed"
+        if opt.choices and value not in opt.choices:
+            return f'is "{value}"; must be {opt.describe_type()}'
+        if opt.pattern and not re.fullmatch(opt.pattern, value):
+            return f'is "{value}", which is not the expected form ({opt.help})'
+    return None
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _did_you_mean(word: str, candidates: Iterable[str], section: str | None = None) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean \"{close[0]}\"?)"
+
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)\s*=")
+
+
+def _locate_keys(text: str) -> dict[str, int]:
+    """Map ``section`` and ``section.key`` to the line they are written on (1-based).
+
+    tomllib keeps no positions; the kiosk's config is flat (one level of tables), so a
+    line scan that follows table headers is exact for every file the schema accepts.
+    """
+    found: dict[str, int] = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            section = header.group(1).strip("\"' ")
+            found.setdefault(section, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            name = key.group(1).strip("\"'")
+            dotted = f"{section}.{name}" if section else name
+            found.setdefault(dotted, number)
+    return found
+
+
+def production_problems(config: Config) -> list[ConfigProblem]:
+    """Problems that only matter for a real kiosk (not the demo)."""
+    shown = str(config.path) if config.path else "<defaults>"
+    problems = []
+    if not config.kiosk.demo and not config.staff.pin_hash:
+        problems.append(ConfigProblem(
+            shown, None, "staff.pin_hash",
+            "no staff PIN is set; run `kiosk set-pin --config PATH` (only demo configs may omit it)",
+        ))
+    return problems

@@ -1,0 +1,83 @@
+"""The Home screen: a welcome and one large tile per section, plus the consult tile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.content import Content
+from kiosk.i18n import Translator
+from kiosk.ui.icons import icon
+from kiosk.ui.theme import Palette
+from kiosk.ui.tile import Tile
+from kiosk.ui.touch import make_kinetic
+
+CONSULT_ICON = "mdi6.phone-in-talk"
+
+
+class HomeScreen(QWidget):
+    section_chosen = Signal(str)
+    consult_chosen = Signal()
+
+    def __init__(self, content: Content, clinic_name: str, tr: Translator,
+                 palette: Palette) -> None:
+        super().__init__()
+        self.setObjectName("screen-home")
+        self._tiles: dict[str, Tile] = {}
+        self._icon_names: dict[str, str] = {}
+
+        title = QLabel(tr("Welcome to {clinic}", clinic=clinic_name))
+        title.setObjectName("screen-title")
+        title.setWordWrap(True)
+        welcome = QLabel(tr("Learn about dry needling at your own pace. "
+                            "Tap a topic to start reading."))
+        welcome.setObjectName("welcome")
+        welcome.setWordWrap(True)
+
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        for index, section in enumerate(content.sections):
+            tile = Tile(section.title, section.summary)
+            tile.setObjectName(f"tile-{section.id}")
+            tile.clicked.connect(lambda _=False, sid=section.id: self.section_chosen.emit(sid))
+            self._tiles[section.id] = tile
+            self._icon_names[section.id] = section.icon
+            grid.addWidget(tile, index // 2, index % 2)
+
+        consult = Tile(tr("Request a free 15-minute phone consult"),
+                       tr("Leave your name and number. We will call you."), role="tile-cta")
+        consult.setObjectName("tile-consult")
+        consult.clicked.connect(self.consult_chosen)
+        self._tiles["consult"] = consult
+        self._icon_names["consult"] = CONSULT_ICON
+
+        inner = QWidget()
+        inner.setObjectName("scroll-content")
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(40, 32, 40, 32)
+        column.setSpacing(20)
+        column.addWidget(title)
+        column.addWidget(welcome)
+        column.addLayout(grid, 1)
+        column.addWidget(consult)
+
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setWidget(inner)
+        make_kinetic(self._scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._scroll)
+        self.apply_palette(palette)
+
+    def apply_palette(self, palette: Palette) -> None:
+        for key, tile in self._tiles.items():
+            colour = palette.cta_text if key == "consult" else palette.accent
+            tile.set_icon(icon(self._icon_names[key], colour))
+
+    def reset(self) -> None:
+        self._scroll.verticalScrollBar().setValue(0)
+
+    def is_pristine(self) -> bool:
+        return self._scroll.verticalScrollBar().value() == 0

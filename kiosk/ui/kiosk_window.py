@@ -1,0 +1,236 @@
+"""The patient kiosk window: top bar, the screens, navigation, idle reset and the staff entrance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.content import Content
+from kiosk.i18n import Translator, translator
+from kiosk.navigation import CONSULT, HOME, Navigator, section_screen
+from kiosk.ui.home import HomeScreen
+from kiosk.ui.icons import icon
+from kiosk.ui.idle_guard import IdleGuard
+from kiosk.ui.idle_warning import IdleWarning
+from kiosk.ui.lockdown import KeyLock, LockedWindow
+from kiosk.ui.section import SectionScreen
+from kiosk.ui.theme import THEMES, Palette, stylesheet
+from kiosk.ui.touch import no_context_menus
+
+STAFF_HOLD_MS = 3000
+
+
+class HoldButton(QPushButton):
+    """Emits ``held`` after being pressed continuously for ``hold_ms``; a plain tap does nothing."""
+
+    held = Signal()
+
+    def __init__(self, hold_ms: int = STAFF_HOLD_MS) -> None:
+        super().__init__()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(hold_ms)
+        self._timer.timeout.connect(self.held)
+        self.pressed.connect(self._timer.start)
+        self.released.connect(self._timer.stop)
+
+
+class KioskWindow(LockedWindow):
+    """Holds the patient screens. Builds them from content; shows one at a time."""
+
+    staff_requested = Signal()
+
+    def __init__(self, config: Config, load_content: Callable[[str], Content],
+                 kiosk_mode: bool, screen_factories: dict[str, Callable[..., QWidget]]
+                 | None = None) -> None:
+        super().__init__(kiosk_mode)
+        self.setObjectName("kiosk-window")
+        self.setWindowTitle(config.clinic.name)
+        self.config = config
+        self._load_content = load_content
+        self._extra_factories = screen_factories or {}
+        self.language = config.kiosk.language
+        self.theme = "calm"
+        self.text_size = "default"
+        self.screens: dict[str, QWidget] = {}
+
+        self._build_top_bar()
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top_bar)
+        layout.addWidget(self.stack, 1)
+
+        self.idle = IdleGuard(config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s,
+                              self.is_pristine, self)
+        self.idle_warning = IdleWarning(self, self.tr_)
+        self.idle.warning_started.connect(self.idle_warning.show_countdown)
+        self.idle.countdown.connect(self.idle_warning.set_seconds)
+        self.idle.warning_cancelled.connect(self.idle_warning.hide)
+        self.idle.expired.connect(self.reset_for_next_visitor)
+        self.idle_warning.continue_chosen.connect(self.idle.poke)
+        app = QApplication.instance()
+        app.installEventFilter(self.idle)
+        if kiosk_mode:
+            app.installEventFilter(KeyLock(self))
+
+        self._build_screens()
+        self.apply_look()
+
+    # --- building -----------------------------------------------------------------------
+    @property
+    def tr_(self) -> Translator:
+        return translator(self.language)
+
+    @property
+    def palette_(self) -> Palette:
+        return THEMES[self.theme]
+
+    def _build_top_bar(self) -> None:
+        self.top_bar = QWidget()
+        self.top_bar.setObjectName("top-bar")
+        self.top_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.staff_trigger = HoldButton()
+        self.staff_trigger.setObjectName("staff-trigger")
+        self.staff_trigger.setFlat(True)
+        self.staff_trigger.setIconSize(QSize(48, 48))
+        self.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.staff_trigger.held.connect(self.staff_requested)
+        self.clinic_name = QLabel(self.config.clinic.name)
+        self.clinic_name.setObjectName("clinic-name")
+        self.nav_back = QPushButton()
+        self.nav_back.setObjectName("nav-back")
+        self.nav_back.setIconSize(QSize(32, 32))
+        self.nav_back.clicked.connect(self.go_back)
+        self.nav_home = QPushButton()
+        self.nav_home.setObjectName("nav-home")
+        self.nav_home.setIconSize(QSize(32, 32))
+        self.nav_home.clicked.connect(self.go_home)
+        self.top_controls = QHBoxLayout()
+        self.top_controls.setSpacing(12)
+        bar = QHBoxLayout(self.top_bar)
+        bar.setContentsMargins(24, 10, 24, 10)
+        bar.setSpacing(16)
+        bar.addWidget(self.staff_trigger)
+        bar.addWidget(self.clinic_name, 1)
+        bar.addLayout(self.top_controls)
+        bar.addSpacing(12)
+        bar.addWidget(self.nav_back)
+        bar.addWidget(self.nav_home)
+
+    def _build_screens(self) -> None:
+        """(Re)build every screen in the current language; object names stay the same."""
+        for widget in self.screens.values():
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.screens = {}
+        tr = self.tr_
+        content = self._load_content(self.language)
+        self.content = content
+        self.navigator = Navigator([s.id for s in content.sections])
+        palette = self.palette_
+
+        home = HomeScreen(content, self.config.clinic.name, tr, palette)
+        home.section_chosen.connect(lambda sid: self.show_screen(section_screen(sid)))
+        home.consult_chosen.connect(lambda: self.show_screen(CONSULT))
+        self._add(HOME, home)
+        sections = content.sections
+        for index, section in enumerate(sections):
+            following = sections[index + 1] if index + 1 < len(sections) else None
+            screen = SectionScreen(section, following.title if following else None, tr, palette)
+            screen.consult_chosen.connect(lambda: self.show_screen(CONSULT))
+            screen.swiped.connect(self.swipe)
+            if following:
+                screen.next_chosen.connect(
+                    lambda f=following.id: self.show_screen(section_screen(f)))
+            self._add(section_screen(section.id), screen)
+        for name, factory in self._extra_factories.items():
+            self._add(name, factory(self))
+        self.nav_back.setText(tr("Back"))
+        self.nav_home.setText(tr("Home"))
+        self.nav_back.setAccessibleName(tr("Back"))
+        self.nav_home.setAccessibleName(tr("Home"))
+        self.staff_trigger.setAccessibleName(self.config.clinic.name)
+        self.idle_warning.set_translator(tr)
+        no_context_menus(self)
+        self._show(HOME)
+
+    def _add(self, name: str, widget: QWidget) -> None:
+        self.screens[name] = widget
+        self.stack.addWidget(widget)
+
+    def apply_look(self) -> None:
+        palette = self.palette_
+        self.setStyleSheet(stylesheet(self.theme, self.text_size))
+        self.nav_back.setIcon(icon("mdi6.arrow-left", palette.accent))
+        self.nav_home.setIcon(icon("mdi6.home", palette.accent))
+        self.staff_trigger.setIcon(icon("mdi6.hospital-box-outline", palette.accent))
+        for screen in self.screens.values():
+            apply = getattr(screen, "apply_palette", None)
+            if apply:
+                apply(palette)
+
+    # --- navigation ---------------------------------------------------------------------
+    def current_screen(self) -> str:
+        return self.navigator.current
+
+    def show_screen(self, name: str) -> None:
+        self._show(self.navigator.go(name))
+
+    def go_back(self) -> None:
+        self._show(self.navigator.back())
+
+    def go_home(self) -> None:
+        self._show(self.navigator.home())
+
+    def swipe(self, step: int) -> None:
+        self._show(self.navigator.swipe(step))
+
+    def _show(self, name: str) -> None:
+        widget = self.screens[name]
+        self.stack.setCurrentWidget(widget)
+        self.nav_back.setEnabled(self.navigator.can_go_back)
+        self.nav_home.setEnabled(name != HOME)
+        entered = getattr(widget, "entered", None)
+        if entered:
+            entered()
+
+    # --- idle ----------------------------------------------------------------------------
+    def is_pristine(self) -> bool:
+        """True when the kiosk looks exactly as it does for a new visitor."""
+        if self.navigator.current != HOME or self.navigator.can_go_back:
+            return False
+        if (self.language, self.theme, self.text_size) != (self.config.kiosk.language, "calm",
+                                                           "default"):
+            return False
+        return all(getattr(s, "is_pristine", lambda: True)() for s in self.screens.values())
+
+    def reset_for_next_visitor(self) -> None:
+        """Forget everything the last visitor did: place, scroll, open cards, typing, choices."""
+        self.idle.stop()
+        self.idle_warning.hide()
+        look_changed = (self.theme, self.text_size) != ("calm", "default")
+        self.theme, self.text_size = "calm", "default"
+        if self.language != self.config.kiosk.language:
+            self.language = self.config.kiosk.language
+            self._build_screens()
+            look_changed = True
+        for screen in self.screens.values():
+            reset = getattr(screen, "reset", None)
+            if reset:
+                reset()
+        if look_changed:
+            self.apply_look()
+        self._show(self.navigator.home())

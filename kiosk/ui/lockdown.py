@@ -1,0 +1,66 @@
+"""A top-level window a visitor cannot close: full screen, frameless, on top, deaf to Alt+F4/Escape.
+
+The app can only refuse what Qt delivers to it; Ctrl+Alt+Del, Alt+Tab and edge swipes belong
+to the operating system and are locked down there (docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QWidget
+
+_BLOCKED_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Close})
+
+
+class LockedWindow(QWidget):
+    def __init__(self, kiosk_mode: bool) -> None:
+        super().__init__()
+        self.kiosk_mode = kiosk_mode
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        if kiosk_mode:
+            self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
+                                | Qt.WindowType.WindowStaysOnTopHint)
+
+    def present(self) -> None:
+        if self.kiosk_mode:
+            self.showFullScreen()
+        else:
+            self.resize(1280, 800)
+            self.show()
+
+    def release(self) -> None:
+        """Staff chose to leave kiosk mode: the window may now be closed."""
+        self.kiosk_mode = False
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self.kiosk_mode:
+            event.ignore()
+        else:
+            event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        if self.kiosk_mode and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            if _is_escape_hatch(event):
+                event.accept()
+                return True
+        return super().event(event)
+
+
+def _is_escape_hatch(event: QKeyEvent) -> bool:
+    return event.key() in _BLOCKED_KEYS
+
+
+class KeyLock(QObject):
+    """Installed on the application in kiosk mode so no child widget ever sees Escape or Alt+F4."""
+
+    def __init__(self, window: LockedWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (self._window.kiosk_mode
+                and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+                and _is_escape_hatch(event)):
+            return True
+        return False

@@ -1,0 +1,152 @@
+"""One education section: its Markdown text, tappable cards, and the consult call-to-action."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.content import Card, Section
+from kiosk.i18n import Translator
+from kiosk.ui.icons import icon
+from kiosk.ui.theme import Palette
+from kiosk.ui.touch import SwipeDetector, make_kinetic
+
+
+class MarkdownLabel(QLabel):
+    """Shows Markdown with Qt's own renderer; never selectable, never a link target."""
+
+    def __init__(self, markdown: str, object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        self.setTextFormat(Qt.TextFormat.MarkdownText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setText(markdown)
+        self.setAccessibleName(self.toPlainText())
+
+    def toPlainText(self) -> str:  # noqa: N802 - mirrors QTextEdit for readers and tests
+        document = QTextDocument()
+        document.setMarkdown(self.text())
+        return document.toPlainText()
+
+
+class MechanismCard(QWidget):
+    """A card that opens to show its detail when tapped, and closes when tapped again."""
+
+    def __init__(self, number: int, card: Card, tr: Translator) -> None:
+        super().__init__()
+        self._card = card
+        self.button = QPushButton(card.title)
+        self.button.setObjectName(f"card-{number}")
+        self.button.setProperty("role", "card")
+        self.button.setCheckable(True)
+        self.button.setAccessibleName(card.title)
+        self.button.setAccessibleDescription(tr("Tap to read more"))
+        self.button.setIconSize(QSize(40, 40))
+        self.detail = MarkdownLabel(card.body, "card-detail")
+        self.detail.setProperty("card", number)
+        self.detail.setVisible(False)
+        self.button.toggled.connect(self.detail.setVisible)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.button)
+        layout.addWidget(self.detail)
+
+    def apply_palette(self, palette: Palette) -> None:
+        self.button.setIcon(icon(self._card.icon, palette.accent))
+
+    def close_detail(self) -> None:
+        self.button.setChecked(False)
+
+
+class SectionScreen(QWidget):
+    consult_chosen = Signal()
+    swiped = Signal(int)
+    next_chosen = Signal()
+
+    def __init__(self, section: Section, next_title: str | None, tr: Translator,
+                 palette: Palette) -> None:
+        super().__init__()
+        self.section = section
+        self.setObjectName(f"screen-section-{section.id}")
+
+        self._title_icon = QLabel()
+        title = QLabel(section.title)
+        title.setObjectName("screen-title")
+        title.setWordWrap(True)
+        heading = QHBoxLayout()
+        heading.setSpacing(20)
+        heading.addWidget(self._title_icon)
+        heading.addWidget(title, 1)
+
+        self.body = MarkdownLabel(section.body, "section-body")
+
+        inner = QWidget()
+        inner.setObjectName("scroll-content")
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(56, 32, 56, 40)
+        column.setSpacing(24)
+        column.addLayout(heading)
+        column.addWidget(self.body)
+
+        self.cards = [MechanismCard(n, card, tr) for n, card in enumerate(section.cards, 1)]
+        for card in self.cards:
+            column.addWidget(card)
+
+        consult = QPushButton(tr("Request a free 15-minute phone consult"))
+        consult.setObjectName("section-consult")
+        consult.setProperty("role", "cta")
+        consult.setIconSize(QSize(40, 40))
+        consult.clicked.connect(self.consult_chosen)
+        self._consult = consult
+        column.addSpacing(8)
+        column.addWidget(consult)
+        if next_title:
+            following = QPushButton(tr("Next: {title}", title=next_title))
+            following.setObjectName("section-next")
+            following.clicked.connect(self.next_chosen)
+            column.addWidget(following)
+        disclaimer = QLabel(tr("This information is for education only. It does not replace "
+                               "the advice of your provider."))
+        disclaimer.setObjectName("disclaimer")
+        disclaimer.setWordWrap(True)
+        column.addWidget(disclaimer)
+        column.addStretch(1)
+
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setWidget(inner)
+        make_kinetic(self._scroll)
+        SwipeDetector(self._scroll.viewport()).swiped.connect(self.swiped)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._scroll)
+        self.apply_palette(palette)
+
+    def apply_palette(self, palette: Palette) -> None:
+        self._title_icon.setPixmap(icon(self.section.icon, palette.accent).pixmap(
+            QSize(56, 56), self.devicePixelRatioF()))
+        self._consult.setIcon(icon("mdi6.phone-in-talk", palette.cta_text))
+        for card in self.cards:
+            card.apply_palette(palette)
+
+    def reset(self) -> None:
+        for card in self.cards:
+            card.close_detail()
+        self._scroll.verticalScrollBar().setValue(0)
+
+    def is_pristine(self) -> bool:
+        return (self._scroll.verticalScrollBar().value() == 0
+                and not any(card.button.isChecked() for card in self.cards))

@@ -1,0 +1,50 @@
+"""A large touch tile: icon, title and a wrapped summary inside one big button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
+
+
+class Tile(QPushButton):
+    def __init__(self, title: str, summary: str, role: str = "tile") -> None:
+        super().__init__()
+        self.setProperty("role", role)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(summary)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._icon = QLabel()
+        self._icon.setObjectName("tile-icon")
+        self._title = QLabel(title)
+        self._title.setObjectName("tile-title")
+        self._title.setWordWrap(True)
+        self._summary = QLabel(summary)
+        self._summary.setObjectName("tile-summary")
+        self._summary.setWordWrap(True)
+        self._summary.setVisible(bool(summary))
+        text = QVBoxLayout()
+        text.setSpacing(4)
+        text.addWidget(self._title)
+        text.addWidget(self._summary)
+        text.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 16, 20, 16)
+        row.setSpacing(20)
+        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(text, 1)
+        for label in (self._icon, self._title, self._summary):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def set_icon(self, icon: QIcon, size: int = 56) -> None:
+        self._icon.setPixmap(icon.pixmap(QSize(size, size), self.devicePixelRatioF()))
+        self._icon.setFixedSize(size, size)
+
+    def text(self) -> str:  # screen readers and tests read the tile by its title
+        return self._title.text()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return self.layout().sizeHint().expandedTo(QSize(200, 120))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return self.layout().minimumSize().expandedTo(QSize(64, 96))
