@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config, load_config, production_problems
-from kiosk.content import ContentError, load_content
+from kiosk.content import Content, ContentError, load_content
 from kiosk.ui.lockdown import LockedWindow
 
+if TYPE_CHECKING:
+    from kiosk.ui.queue_worker import QueueWorker
+
 log = logging.getLogger(__name__)
+
+# Open the queue (and import SQLAlchemy) just after the first frame, not before it.
+WARM_UP_MS = 200
 
 
 def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> LockedWindow:
@@ -34,19 +42,67 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
     cache = {config.kiosk.language: content}
 
-    def content_for(language: str):
+    def content_for(language: str) -> Content:
         if language not in cache:
             cache[language] = load_content(language)
         return cache[language]
 
-    return KioskWindow(config, content_for, kiosk_mode,
-                       screen_factories={"consult": _consult_placeholder})
+    worker = _queue_worker(config)
+    window = KioskWindow(config, content_for, kiosk_mode,
+                         screen_factories=_consult_screens(config, worker))
+    worker.setParent(window)
+    window.queue_worker = worker
+    QTimer.singleShot(WARM_UP_MS, worker.warm_up)
+    QApplication.instance().aboutToQuit.connect(worker.shutdown)
+    return window
 
 
-def _consult_placeholder(window: QWidget) -> QWidget:
-    widget = QWidget()
-    widget.setObjectName("screen-consult")
-    return widget
+def _queue_worker(config: Config) -> QueueWorker:
+    from kiosk.paths import database_url, outbox_path
+    from kiosk.ui.queue_worker import QueueWorker
+
+    url, outbox = database_url(config), outbox_path(config)
+    retention_days = config.staff.retention_days
+
+    def open_queue():  # runs on the worker thread, after the first frame
+        from kiosk.callback_queue.outbox import ResilientQueue
+
+        queue = ResilientQueue(url, outbox)
+        _purge_expired(queue, retention_days)
+        return queue
+
+    return QueueWorker(open_queue)
+
+
+def _purge_expired(queue, retention_days: int) -> None:
+    try:
+        store = queue.store() if hasattr(queue, "store") else None
+        if store is not None:
+            removed = store.purge_closed(retention_days)
+            if removed:
+                log.info("retention: deleted %d closed request(s)", removed)
+    except Exception:  # retention is housekeeping: never stop the kiosk for it
+        log.exception("retention purge failed")
+
+
+def _consult_screens(config: Config, worker: QueueWorker) -> dict:
+    from kiosk.navigation import CONSULT, CONSULT_DONE
+    from kiosk.ui.consult_form import ConsultDoneScreen, ConsultScreen
+
+    def submit(request, on_done, on_error) -> None:
+        worker.run(lambda queue: queue.submit(request), on_done, on_error)
+
+    def consult(window) -> QWidget:
+        screen = ConsultScreen(window.tr_, config.clinic.region, config.kiosk_id, submit)
+        screen.submitted.connect(lambda: window.replace_screen(CONSULT_DONE))
+        return screen
+
+    def done(window) -> QWidget:
+        screen = ConsultDoneScreen(window.tr_, config.clinic.callback_promise)
+        screen.finished.connect(window.go_home)
+        return screen
+
+    return {CONSULT: consult, CONSULT_DONE: done}
 
 
 def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> LockedWindow:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 HOME = "home"
 CONSULT = "consult"
+CONSULT_DONE = "consult-done"
 
 
 def section_screen(section_id: str) -> str:
@@ -30,6 +31,11 @@ class Navigator:
         if screen != self.current:
             self._history.append(self.current)
             self.current = screen
+        return self.current
+
+    def replace(self, screen: str) -> str:
+        """Show ``screen`` in place of the current one: Back skips over what it replaced."""
+        self.current = screen
         return self.current
 
     def back(self) -> str:

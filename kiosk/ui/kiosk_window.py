@@ -189,6 +189,9 @@ class KioskWindow(LockedWindow):
     def show_screen(self, name: str) -> None:
         self._show(self.navigator.go(name))
 
+    def replace_screen(self, name: str) -> None:
+        self._show(self.navigator.replace(name))
+
     def go_back(self) -> None:
         self._show(self.navigator.back())
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,23 +23,50 @@ from kiosk.ui.theme import Palette
 from kiosk.ui.touch import SwipeDetector, make_kinetic
 
 
+# Long lines are hard to follow; beyond this the text column stays centred.
+READING_WIDTH = 1040
+
+
 class MarkdownLabel(QLabel):
     """Shows Markdown with Qt's own renderer; never selectable, never a link target."""
 
     def __init__(self, markdown: str, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
-        self.setTextFormat(Qt.TextFormat.MarkdownText)
+        self.setTextFormat(Qt.TextFormat.RichText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.setText(markdown)
-        self.setAccessibleName(self.toPlainText())
+        document = QTextDocument()
+        document.setMarkdown(markdown)
+        self._plain = document.toPlainText()
+        self.setText(_airy_html(document))
+        self.setAccessibleName(self._plain)
 
     def toPlainText(self) -> str:  # noqa: N802 - mirrors QTextEdit for readers and tests
-        document = QTextDocument()
-        document.setMarkdown(self.text())
-        return document.toPlainText()
+        return self._plain
+
+
+def _airy_html(document: QTextDocument) -> str:
+    """Qt's Markdown layout is dense; give lines and paragraphs room to breathe on a tablet."""
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        fmt.setLineHeight(135, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        in_list = block.textList() is not None
+        fmt.setBottomMargin(6 if in_list else 14)
+        if fmt.headingLevel():
+            fmt.setTopMargin(18)
+        cursor.setPosition(block.position())
+        cursor.setBlockFormat(fmt)
+        block = block.next()
+    html = document.toHtml()
+    # Let the stylesheet's (scalable) body size rule: drop the document's baked-in font size,
+    # and keep headings one step calmer than Qt's Markdown defaults.
+    html = re.sub(r"<body style=\"[^\"]*\">", "<body>", html, count=1)
+    return html.replace("font-size:x-large", "font-size:large").replace(
+        "font-size:xx-large", "font-size:x-large")
 
 
 class MechanismCard(QWidget):
@@ -94,7 +123,12 @@ class SectionScreen(QWidget):
 
         inner = QWidget()
         inner.setObjectName("scroll-content")
-        column = QVBoxLayout(inner)
+        page = QWidget()
+        page.setMaximumWidth(READING_WIDTH)
+        centred = QHBoxLayout(inner)
+        centred.setContentsMargins(0, 0, 0, 0)
+        centred.addWidget(page)
+        column = QVBoxLayout(page)
         column.setContentsMargins(56, 32, 56, 40)
         column.setSpacing(24)
         column.addLayout(heading)

@@ -1,0 +1,29 @@
+"""Where the kiosk keeps its data and logs: outside the app folder, so upgrades keep them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.config import APP_NAME, Config
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+def database_url(config: Config) -> str:
+    """The configured queue, or a private SQLite file in the data folder."""
+    return config.database.url or f"sqlite:///{data_dir() / 'callback-queue.sqlite3'}"
+
+
+def outbox_path(config: Config) -> Path:
+    """Where requests wait when a shared PostgreSQL server cannot be reached."""
+    return data_dir() / "outbox.sqlite3"
