@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config, load_config, production_problems
@@ -52,7 +51,7 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
                          screen_factories=_consult_screens(config, worker))
     worker.setParent(window)
     window.queue_worker = worker
-    QTimer.singleShot(WARM_UP_MS, worker.warm_up)
+    worker.warm_up_after(WARM_UP_MS)
     QApplication.instance().aboutToQuit.connect(worker.shutdown)
     return window
 
@@ -127,3 +126,16 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
 
         QApplication.instance().installEventFilter(KeyLock(window))
     return window
+
+
+def staff_screens(config: Config, window: QWidget) -> dict:
+    """The kiosk's staff entrance: PIN pad and queue screens, keyed by screen name.
+
+    Owned by the staff work; returns {} until it exists.
+    """
+    return {}
+
+
+def build_staff_console(config_path: str | Path | None) -> QWidget:
+    """The front-desk staff console window (not yet shown), as `main.py staff` builds it."""
+    raise NotImplementedError("staff console not built yet")

@@ -24,6 +24,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", parents=[common], help="run the kiosk (the default)")
     commands.add_parser("check", parents=[common], help="validate config and content")
+    commands.add_parser("staff", parents=[common],
+                        help="the front-desk staff console (a normal window, PIN-protected)")
+    commands.add_parser("set-pin", parents=[common],
+                        help="set the staff PIN in the config file (reads stdin if not a terminal)")
+    export = commands.add_parser("export", parents=[common], help="write the queue to stdout")
+    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--status", default=None, help="only requests with this status")
+    commands.add_parser("self-test", parents=[common],
+                        help="offscreen check of config, content, screens and the queue")
     return parser
 
 
@@ -35,6 +44,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.check import run_check
 
         return run_check(config_path)
+    if command == "set-pin":
+        from kiosk.staff_commands import set_pin
+
+        return set_pin(config_path)
+    if command == "export":
+        from kiosk.staff_commands import export
+
+        return export(config_path, fmt=args.format, status=args.status)
+    if command == "staff":
+        from kiosk.staff_commands import run_staff_console
+
+        return run_staff_console(config_path)
+    if command == "self-test":
+        from kiosk.self_test import run_self_test
+
+        return run_self_test(config_path)
     return run_kiosk(config_path, windowed=args.windowed,
                      quit_after_first_frame=args.quit_after_first_frame)
 

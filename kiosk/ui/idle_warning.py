@@ -26,7 +26,10 @@ class IdleWarning(QWidget):
         self._countdown = QLabel()
         self._countdown.setObjectName("idle-countdown")
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._countdown.setWordWrap(True)
+        self._explain = QLabel()
+        self._explain.setObjectName("welcome")
+        self._explain.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._explain.setWordWrap(True)
         self._button = QPushButton()
         self._button.setObjectName("idle-continue")
         self._button.setProperty("role", "primary")
@@ -37,6 +40,7 @@ class IdleWarning(QWidget):
         inner.setSpacing(28)
         inner.addWidget(self._question)
         inner.addWidget(self._countdown)
+        inner.addWidget(self._explain)
         inner.addWidget(self._button)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
@@ -50,6 +54,8 @@ class IdleWarning(QWidget):
         self._tr = tr
         self._question.setText(tr("Still there?"))
         self._button.setText(tr("I'm still here"))
+        self._explain.setText(tr("To protect your privacy, the kiosk will start over and "
+                                 "clear what you entered."))
 
     def show_countdown(self, seconds: int) -> None:
         self.set_seconds(seconds)
@@ -59,8 +65,9 @@ class IdleWarning(QWidget):
         self._button.setFocus()
 
     def set_seconds(self, seconds: int) -> None:
-        self._countdown.setText(self._tr(
-            "Starting over in {seconds} seconds to protect your privacy.", seconds=seconds))
+        self._countdown.setText(str(seconds))
+        self._countdown.setAccessibleName(
+            self._tr("Seconds left before starting over: {seconds}", seconds=seconds))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.Resize and self.isVisible():

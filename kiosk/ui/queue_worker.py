@@ -34,6 +34,10 @@ class QueueWorker(QObject):
         self._retry = QTimer(self)
         self._retry.setInterval(OUTBOX_RETRY_MS)
         self._retry.timeout.connect(self.deliver_pending)
+        self._warm = QTimer(self)
+        self._warm.setSingleShot(True)
+        self._warm.timeout.connect(self.warm_up)
+        self._closed = False
 
     def queue(self) -> Any:
         """The opened queue; call only from the worker thread."""
@@ -42,7 +46,10 @@ class QueueWorker(QObject):
         return self._queue
 
     def run(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None]) -> Future:
+            on_error: Callable[[BaseException], None]) -> Future | None:
+        if self._closed:
+            return None
+
         def job() -> None:
             try:
                 result = fn(self.queue())
@@ -53,6 +60,9 @@ class QueueWorker(QObject):
                 self._finished.emit(on_done, result)
 
         return self._pool.submit(job)
+
+    def warm_up_after(self, delay_ms: int) -> None:
+        self._warm.start(delay_ms)
 
     def warm_up(self) -> None:
         """Open the queue now (in the background), and deliver anything left in the outbox."""
@@ -74,6 +84,10 @@ class QueueWorker(QObject):
             self._retry.stop()
 
     def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._warm.stop()
         self._retry.stop()
         self._pool.shutdown(wait=True)
         if self._queue is not None:

@@ -9,9 +9,13 @@ SWIPE_MIN_PX = 120
 
 
 def make_kinetic(area: QAbstractScrollArea) -> None:
-    """Flick-to-scroll with finger or mouse; a drag scrolls, it never selects."""
+    """Flick-to-scroll with a finger; a drag scrolls, it never selects.
+
+    The touch gesture (not the mouse one) leaves taps on buttons inside the area immediate:
+    the mouse gesture holds every press back until it knows the press is not a drag.
+    """
     viewport = area.viewport()
-    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
     scroller = QScroller.scroller(viewport)
     props = scroller.scrollerProperties()
     props.setScrollMetric(QScrollerProperties.ScrollMetric.OvershootDragResistanceFactor, 0.3)
@@ -42,12 +46,23 @@ class SwipeDetector(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
-        if kind == QEvent.Type.MouseButtonPress:
-            self._start = event.position()
-        elif kind == QEvent.Type.MouseButtonRelease and self._start is not None:
-            delta = event.position() - self._start
-            self._start = None
-            dx, dy = delta.x(), delta.y()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self._start = _position(event)
+        elif (kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd)
+              and self._start is not None):
+            end = _position(event)
+            start, self._start = self._start, None
+            if end is None or start is None:
+                return False
+            dx, dy = end.x() - start.x(), end.y() - start.y()
             if abs(dx) >= SWIPE_MIN_PX and abs(dx) > 2 * abs(dy):
                 self.swiped.emit(1 if dx < 0 else -1)
         return False
+
+
+def _position(event: QEvent) -> QPointF | None:
+    points = getattr(event, "points", None)
+    if points is not None:  # a touch event: follow the first finger
+        touches = points()
+        return touches[0].position() if touches else None
+    return event.position()

@@ -1,0 +1,81 @@
+"""Shared fixtures: offscreen Qt, throwaway configs, and a kiosk built exactly as main.py builds it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+BASE_CONFIG = {
+    "clinic": {"name": "Test Clinic", "phone": "(555) 010-2000", "region": "US",
+               "callback_promise": "within one business day"},
+    "kiosk": {"idle_timeout_s": 60, "idle_warning_s": 15, "fullscreen": False, "demo": True},
+    "staff": {"lock_after_s": 120, "retention_days": 90},
+}
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_config(path: Path, sections: dict[str, dict[str, object]]) -> Path:
+    lines = []
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> Callable[..., Path]:
+    """Writes a valid config (SQLite queue in tmp_path), with per-section overrides."""
+
+    def make(**overrides: dict[str, object]) -> Path:
+        sections = {name: dict(values) for name, values in BASE_CONFIG.items()}
+        sections["database"] = {"url": f"sqlite:///{tmp_path / 'queue.sqlite3'}"}
+        for section, values in overrides.items():
+            sections.setdefault(section, {}).update(values)
+        return write_config(tmp_path / "kiosk.toml", sections)
+
+    return make
+
+
+@pytest.fixture
+def build(qtbot) -> Iterator[Callable[..., object]]:
+    """build(config_path, windowed=...) -> the kiosk window, shown at tablet size, torn down after."""
+    from kiosk.app import build_kiosk
+
+    windows = []
+
+    def make(config_path: Path, *, windowed: bool = True, show: bool = True):
+        window = build_kiosk(config_path, windowed=windowed)
+        windows.append(window)
+        if show:
+            window.resize(1280, 800)
+            window.show()
+            qtbot.waitExposed(window)
+        return window
+
+    yield make
+    for window in windows:
+        worker = getattr(window, "queue_worker", None)
+        if worker is not None:
+            worker.shutdown()
+        window.release()
+        window.close()
+        window.deleteLater()
+
+
+@pytest.fixture
+def kiosk(build, make_config):
+    return build(make_config())

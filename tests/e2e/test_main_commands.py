@@ -1,0 +1,49 @@
+"""main.py run like a user runs it: first frame, check, and their exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def test_windowed_quit_after_first_frame_exits_zero(make_config):
+    result = run("--windowed", "--quit-after-first-frame", "--config", str(make_config()))
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_passes_a_good_config_before_or_after_the_command(make_config):
+    path = str(make_config())
+    assert run("check", "--config", path).returncode == 0
+    assert run("--config", path, "check").returncode == 0
+
+
+def test_check_fails_with_file_line_and_key(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[kiosk]\nidle_timeout_s = 3\n", encoding="utf-8")
+    result = run("check", "--config", str(path))
+    assert result.returncode != 0
+    assert f"{path}:2: kiosk.idle_timeout_s" in result.stderr
+
+
+def test_check_fails_a_production_config_without_pin(make_config):
+    result = run("check", "--config", str(make_config(kiosk={"demo": False})))
+    assert result.returncode != 0
+    assert "staff.pin_hash" in result.stderr
+
+
+def test_version():
+    from kiosk import __version__
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert __version__ in result.stdout

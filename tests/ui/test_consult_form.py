@@ -1,0 +1,119 @@
+"""A patient fills the consult form with the on-screen keys; the request is stored once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from kiosk.callback_queue.store import CallbackStore
+
+
+def tap(qtbot, window, name: str) -> None:
+    widget = window.findChild(QWidget, name)
+    assert widget is not None, name
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def type_keys(qtbot, window, text: str) -> None:
+    for char in text:
+        tap(qtbot, window, "key-space" if char == " " else f"key-{char.lower()}")
+
+
+def dial(qtbot, window, digits: str) -> None:
+    for digit in digits:
+        tap(qtbot, window, f"keypad-{digit}")
+
+
+def stored_requests(config_path):
+    from kiosk.config import load_config
+
+    store = CallbackStore.open(load_config(config_path).database.url)
+    try:
+        return store.page(limit=100)
+    finally:
+        store.close()
+
+
+def test_fill_and_submit_with_real_taps(qtbot, build, make_config):
+    config_path = make_config()
+    window = build(config_path)
+    tap(qtbot, window, "tile-consult")
+    assert window.stack.currentWidget().objectName() == "screen-consult"
+    type_keys(qtbot, window, "ana maria")
+    tap(qtbot, window, "consult-phone")
+    dial(qtbot, window, "2025550143")
+    tap(qtbot, window, "consult-time-morning")
+    tap(qtbot, window, "consult-consent")
+    form = window.screens["consult"]
+    assert form.name.text() == "Ana Maria"
+    tap(qtbot, window, "consult-submit")
+    qtbot.waitUntil(lambda: window.stack.currentWidget().objectName() == "screen-consult-done",
+                    timeout=10_000)
+    done = window.findChild(QWidget, "screen-consult-done")
+    assert "we will call you within one business day" in done.findChild(QLabel).text()
+    requests = stored_requests(config_path)
+    assert [(r.name, r.phone, str(r.best_time)) for r in requests] == [
+        ("Ana Maria", "+12025550143", "morning")]
+    assert form.name.text() == "" and form.phone.text() == ""
+
+
+def test_clear_messages_next_to_each_field(qtbot, kiosk):
+    tap(qtbot, kiosk, "tile-consult")
+    tap(qtbot, kiosk, "consult-submit")
+    error = kiosk.findChild(QLabel, "consult-error")
+    assert error.text() == "Please enter your name."
+    assert kiosk.findChild(QLabel, "consult-phone-error").isVisible()
+    assert kiosk.findChild(QLabel, "consult-consent-error").isVisible()
+    type_keys(qtbot, kiosk, "lee")
+    tap(qtbot, kiosk, "consult-phone")
+    dial(qtbot, kiosk, "123")
+    tap(qtbot, kiosk, "consult-submit")
+    assert "phone number" in error.text()
+    assert kiosk.stack.currentWidget().objectName() == "screen-consult"
+
+
+def test_double_tap_creates_one_request(qtbot, build, make_config):
+    config_path = make_config()
+    window = build(config_path)
+    tap(qtbot, window, "tile-consult")
+    form = window.screens["consult"]
+    form.name.setText("Sam Ortiz")
+    form.phone.setText("(202) 555-0199")
+    tap(qtbot, window, "consult-time-any")
+    tap(qtbot, window, "consult-consent")
+    submit = window.findChild(QPushButton, "consult-submit")
+    form.try_submit()
+    assert not submit.isEnabled()  # disabled while the request is in flight
+    form.try_submit()
+    qtbot.mouseClick(submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget().objectName() == "screen-consult-done",
+                    timeout=10_000)
+    assert len(stored_requests(config_path)) == 1
+
+
+def test_a_failed_store_keeps_what_the_patient_typed(qtbot, kiosk):
+    tap(qtbot, kiosk, "tile-consult")
+    form = kiosk.screens["consult"]
+
+    def broken(request, on_done, on_error):
+        on_error(OSError("disk full"))
+
+    form._submit = broken
+    form.name.setText("Kim Lee")
+    form.phone.setText("2025550123")
+    tap(qtbot, kiosk, "consult-time-evening")
+    tap(qtbot, kiosk, "consult-consent")
+    tap(qtbot, kiosk, "consult-submit")
+    assert kiosk.stack.currentWidget().objectName() == "screen-consult"
+    assert "could not be saved" in kiosk.findChild(QLabel, "consult-error").text()
+    assert form.name.text() == "Kim Lee"
+    assert kiosk.findChild(QPushButton, "consult-submit").isEnabled()
+
+
+def test_thank_you_returns_home_by_itself(qtbot, kiosk, monkeypatch):
+    done = kiosk.screens["consult-done"]
+    done._timer.setInterval(100)
+    kiosk.show_screen("consult")
+    kiosk.replace_screen("consult-done")
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().objectName() == "screen-home",
+                    timeout=3000)

@@ -1,0 +1,34 @@
+"""In kiosk mode a visitor cannot close the window; --windowed behaves like a normal app."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+
+def test_close_alt_f4_and_escape_are_ignored_in_kiosk_mode(qtbot, build, make_config):
+    window = build(make_config(kiosk={"fullscreen": True}), windowed=False)
+    flags = window.windowFlags()
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert flags & Qt.WindowType.WindowStaysOnTopHint
+    assert not window.close()
+    assert window.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    focus = window.findChild(QWidget, "tile-what-is")
+    qtbot.keyClick(focus, Qt.Key.Key_Escape)
+    assert window.isVisible()
+    assert window.stack.currentWidget().objectName() == "screen-home"
+
+
+def test_present_goes_full_screen_in_kiosk_mode(qtbot, build, make_config):
+    window = build(make_config(kiosk={"fullscreen": True}), windowed=False, show=False)
+    window.present()
+    qtbot.waitExposed(window)
+    assert window.isFullScreen()
+
+
+def test_windowed_mode_closes_normally(qtbot, build, make_config):
+    window = build(make_config(kiosk={"fullscreen": True}), windowed=True)
+    assert not window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert window.close()

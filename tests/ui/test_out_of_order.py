@@ -1,0 +1,44 @@
+"""A bad config or content never crashes the kiosk: it shows a calm out-of-order screen."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def test_bad_config_shows_out_of_order_with_the_error(build, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[kiosk]\nidle_timeout_s = \"soon\"\nfulscreen = true\n", encoding="utf-8")
+    window = build(path)
+    screen = window.findChild(QWidget, "screen-out-of-order")
+    assert screen is not None and screen.isVisible()
+    details = screen.findChild(QLabel, "error-details").text()
+    assert f"{path}:2: kiosk.idle_timeout_s" in details
+    assert 'did you mean "fullscreen"' in details
+    assert window.findChild(QWidget, "screen-home") is None
+
+
+def test_missing_config_file_is_out_of_order(build, tmp_path):
+    window = build(tmp_path / "nowhere.toml")
+    details = window.findChild(QLabel, "error-details").text()
+    assert "config file not found" in details
+
+
+def test_production_config_without_pin_is_out_of_order(build, make_config):
+    window = build(make_config(kiosk={"demo": False}))
+    details = window.findChild(QLabel, "error-details").text()
+    assert "staff.pin_hash" in details
+
+
+def test_broken_content_is_out_of_order_naming_the_file(build, make_config, monkeypatch, tmp_path):
+    import shutil
+
+    from kiosk import content as content_module
+
+    root = tmp_path / "content"
+    shutil.copytree(content_module.content_root(), root)
+    (root / "en" / "aftercare.md").write_text("   \n", encoding="utf-8")
+    monkeypatch.setattr(content_module, "content_root", lambda: root)
+    window = build(make_config())
+    details = window.findChild(QLabel, "error-details").text()
+    assert str(root / "en" / "aftercare.md") in details
+    assert "empty" in details

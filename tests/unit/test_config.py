@@ -1,0 +1,86 @@
+"""The config file: every problem names the file, the line and the key, and nothing crashes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import SCHEMA, load_config, production_problems, resolve_config_path
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_fill_what_the_file_leaves_out(tmp_path):
+    config = load_config(write(tmp_path, "[clinic]\nname = \"Elm St PT\"\n"))
+    assert config.ok
+    assert config.clinic.name == "Elm St PT"
+    assert config.kiosk.idle_timeout_s == 60
+    assert config.kiosk.idle_warning_s == 15
+    assert config.staff.retention_days == 90
+
+
+def test_every_option_is_declared_with_help_and_a_valid_default():
+    from kiosk.config import check_value
+
+    for option in SCHEMA:
+        assert option.help.strip(), option.dotted
+        assert check_value(option, option.default) is None, option.dotted
+
+
+@pytest.mark.parametrize(("text", "line", "key", "fragment"), [
+    ("[kiosk]\nidle_timeout_s = \"60\"\n", 2, "kiosk.idle_timeout_s", "whole number"),
+    ("[kiosk]\n\nidle_timeout_s = 5\n", 3, "kiosk.idle_timeout_s", "below the minimum of 10"),
+    ("[kiosk]\nidle_warning_s = 9999\n", 2, "kiosk.idle_warning_s", "above the maximum"),
+    ("[kiosk]\nfullscreen = 1\n", 2, "kiosk.fullscreen", "true or false"),
+    ("[kiosk]\nidle_timout_s = 30\n", 2, "kiosk.idle_timout_s", 'did you mean "idle_timeout_s"'),
+    ("[clinik]\nname = \"x\"\n", 1, "[clinik]", 'did you mean "clinic"'),
+    ("[clinic]\nregion = \"usa\"\n", 2, "clinic.region", "not the expected form"),
+    ("[kiosk]\nlanguage = \"fr\"\n", 2, "kiosk.language", '"en", "es"'),
+])
+def test_problems_name_file_line_and_key(tmp_path, text, line, key, fragment):
+    path = write(tmp_path, text)
+    config = load_config(path)
+    assert len(config.problems) == 1
+    problem = config.problems[0]
+    assert (problem.path, problem.line, problem.key) == (str(path), line, key)
+    assert fragment in problem.message
+    assert str(problem).startswith(f"{path}:{line}: ")
+
+
+def test_a_bad_value_keeps_the_default_and_other_keys_still_load(tmp_path):
+    config = load_config(write(tmp_path, "[kiosk]\nidle_timeout_s = -1\nidle_warning_s = 20\n"))
+    assert config.kiosk.idle_timeout_s == 60
+    assert config.kiosk.idle_warning_s == 20
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    path = write(tmp_path, "[kiosk]\nidle_timeout_s = \n")
+    problem = load_config(path).problems[0]
+    assert problem.line == 2
+    assert "not valid TOML" in problem.message
+
+
+def test_missing_file_is_a_problem_not_an_exception(tmp_path):
+    config = load_config(tmp_path / "absent.toml")
+    assert not config.ok
+    assert "not found" in config.problems[0].message
+
+
+def test_production_config_needs_a_pin(tmp_path):
+    config = load_config(write(tmp_path, "[kiosk]\ndemo = false\n"))
+    assert [p.key for p in production_problems(config)] == ["staff.pin_hash"]
+    demo = load_config(write(tmp_path, "[kiosk]\ndemo = true\n"))
+    assert production_problems(demo) == []
+
+
+def test_config_path_order_is_flag_then_environment_then_platform(monkeypatch, tmp_path):
+    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "env.toml"))
+    assert resolve_config_path(str(tmp_path / "flag.toml")) == tmp_path / "flag.toml"
+    assert resolve_config_path(None) == tmp_path / "env.toml"
+    monkeypatch.delenv("KIOSK_CONFIG")
+    assert resolve_config_path(None).name == "config.toml"
