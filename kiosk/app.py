@@ -47,8 +47,9 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
         return cache[language]
 
     worker = _queue_worker(config)
-    window = KioskWindow(config, content_for, kiosk_mode,
-                         screen_factories=_consult_screens(config, worker))
+    window = KioskWindow(
+        config, content_for, kiosk_mode, screen_factories=_consult_screens(config, worker)
+    )
     worker.setParent(window)
     window.queue_worker = worker
     worker.warm_up_after(WARM_UP_MS)
@@ -131,11 +132,30 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
 def staff_screens(config: Config, window: QWidget) -> dict:
     """The kiosk's staff entrance: PIN pad and queue screens, keyed by screen name.
 
-    Owned by the staff work; returns {} until it exists.
+    Returns {"pin": factory, "staff": factory} for KioskWindow's ``screen_factories``.
+    ``window`` may be None when called before the window exists: the factories bind to
+    the window they are called with. The PIN lock-out is shared by every rebuild.
     """
-    return {}
+    from kiosk.ui.staff_kiosk import StaffEntrance
+
+    entrance = StaffEntrance(config)
+    if window is not None:
+        entrance.bind(window)
+    return entrance.factories()
 
 
 def build_staff_console(config_path: str | Path | None) -> QWidget:
-    """The front-desk staff console window (not yet shown), as `main.py staff` builds it."""
-    raise NotImplementedError("staff console not built yet")
+    """The front-desk staff console window (not yet shown), as `main.py staff` builds it.
+
+    Raises ValueError naming every problem when the config cannot be used; `kiosk staff`
+    checks first and prints them instead.
+    """
+    from kiosk.config import resolve_config_path
+    from kiosk.ui.staff_access import staff_config_problems
+    from kiosk.ui.staff_console import StaffConsole
+
+    config = load_config(resolve_config_path(config_path))
+    problems = staff_config_problems(config, need_pin=True)
+    if problems:
+        raise ValueError("the staff console cannot use this config:\n" + "\n".join(problems))
+    return StaffConsole(config)

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from kiosk.config import load_config, production_problems, resolve_config_path
-from kiosk.content import check_all_languages
+from kiosk.content import LANGUAGES, check_all_languages
+from kiosk.i18n import locale_dir, missing_translations, patient_messages
 
 
 def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str]]:
@@ -14,6 +15,9 @@ def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str]]:
     config = load_config(path)
     problems = [str(p) for p in (*config.problems, *production_problems(config))]
     problems += [str(p) for p in check_all_languages()]
+    for language in LANGUAGES:
+        for message in missing_translations(language, patient_messages()):
+            problems.append(f"{locale_dir() / (language + '.po')}: no translation for {message!r}")
     return path, problems
 
 

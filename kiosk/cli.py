@@ -11,28 +11,47 @@ from kiosk import __version__
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                        help="the TOML config file (else $KIOSK_CONFIG, else the platform's "
-                             "config folder)")
-    parser = argparse.ArgumentParser(prog="kiosk", parents=[common],
-                                     description="The clinic's waiting-room kiosk.")
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the TOML config file (else $KIOSK_CONFIG, else the platform's config folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="kiosk", parents=[common], description="The clinic's waiting-room kiosk."
+    )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
-    parser.add_argument("--windowed", action="store_true",
-                        help="run in a normal resizable window (for trying it on a desktop)")
-    parser.add_argument("--quit-after-first-frame", action="store_true",
-                        help="exit 0 as soon as the first frame is painted (start-up checks)")
+    parser.add_argument(
+        "--windowed",
+        action="store_true",
+        help="run in a normal resizable window (for trying it on a desktop)",
+    )
+    parser.add_argument(
+        "--quit-after-first-frame",
+        action="store_true",
+        help="exit 0 as soon as the first frame is painted (start-up checks)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", parents=[common], help="run the kiosk (the default)")
     commands.add_parser("check", parents=[common], help="validate config and content")
-    commands.add_parser("staff", parents=[common],
-                        help="the front-desk staff console (a normal window, PIN-protected)")
-    commands.add_parser("set-pin", parents=[common],
-                        help="set the staff PIN in the config file (reads stdin if not a terminal)")
+    commands.add_parser(
+        "staff",
+        parents=[common],
+        help="the front-desk staff console (a normal window, PIN-protected)",
+    )
+    commands.add_parser(
+        "set-pin",
+        parents=[common],
+        help="set the staff PIN in the config file (reads stdin if not a terminal)",
+    )
     export = commands.add_parser("export", parents=[common], help="write the queue to stdout")
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--status", default=None, help="only requests with this status")
-    commands.add_parser("self-test", parents=[common],
-                        help="offscreen check of config, content, screens and the queue")
+    commands.add_parser(
+        "self-test",
+        parents=[common],
+        help="offscreen check of config, content, screens and the queue",
+    )
     return parser
 
 
@@ -60,8 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.self_test import run_self_test
 
         return run_self_test(config_path)
-    return run_kiosk(config_path, windowed=args.windowed,
-                     quit_after_first_frame=args.quit_after_first_frame)
+    return run_kiosk(
+        config_path, windowed=args.windowed, quit_after_first_frame=args.quit_after_first_frame
+    )
 
 
 def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:

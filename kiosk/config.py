@@ -50,46 +50,130 @@ class Option:
 
 
 SCHEMA: tuple[Option, ...] = (
-    Option("clinic", "name", str, "Riverside Physical Therapy",
-           "The clinic's name, shown on the Home screen.", max_length=80),
-    Option("clinic", "phone", str, "",
-           "The clinic's phone number, shown to patients (free text, e.g. \"(555) 010-2000\").",
-           max_length=40),
-    Option("clinic", "region", str, "US",
-           "Two-letter country code used to read patients' phone numbers (ISO 3166, e.g. US, CA).",
-           pattern=r"[A-Z]{2}"),
-    Option("clinic", "callback_promise", str, "within one business day",
-           "Ends the sentence \"Thank you — we will call you …\" on the confirmation screen.",
-           max_length=80),
-    Option("kiosk", "idle_timeout_s", int, 60,
-           "Seconds without a touch before the kiosk asks \"Still there?\".",
-           minimum=10, maximum=3600),
-    Option("kiosk", "idle_warning_s", int, 15,
-           "Seconds the \"Still there?\" countdown runs before the kiosk resets to Home.",
-           minimum=5, maximum=300),
-    Option("kiosk", "fullscreen", bool, True,
-           "Run full screen, frameless and on top, ignoring close, Alt+F4 and Escape."),
-    Option("kiosk", "kiosk_id", str, "",
-           "A name for this kiosk in the queue (empty: the computer's host name).",
-           max_length=64),
-    Option("kiosk", "language", str, "en",
-           "The language the kiosk starts in and returns to after each visitor.",
-           choices=("en", "es")),
-    Option("kiosk", "demo", bool, False,
-           "Demo mode: allows a config without a staff PIN. Never use on a real kiosk."),
-    Option("database", "url", str, "",
-           "Where the callback queue lives. Empty: a private SQLite file in the data folder. "
-           "Several kiosks share one queue with postgresql+psycopg://user:password@host/dbname.",
-           max_length=500),
-    Option("staff", "pin_hash", str, "",
-           "The staff PIN, stored only as a salted hash. Set it with `kiosk set-pin`.",
-           max_length=300),
-    Option("staff", "lock_after_s", int, 120,
-           "Seconds without a touch before the staff screen locks and returns to Home.",
-           minimum=15, maximum=3600),
-    Option("staff", "retention_days", int, 90,
-           "Closed requests older than this many days are deleted with their personal data.",
-           minimum=1, maximum=3650),
+    Option(
+        "clinic",
+        "name",
+        str,
+        "Riverside Physical Therapy",
+        "The clinic's name, shown on the Home screen.",
+        max_length=80,
+    ),
+    Option(
+        "clinic",
+        "phone",
+        str,
+        "",
+        'The clinic\'s phone number, shown to patients (free text, e.g. "(555) 010-2000").',
+        max_length=40,
+    ),
+    Option(
+        "clinic",
+        "region",
+        str,
+        "US",
+        "Two-letter country code used to read patients' phone numbers (ISO 3166, e.g. US, CA).",
+        pattern=r"[A-Z]{2}",
+    ),
+    Option(
+        "clinic",
+        "callback_promise",
+        str,
+        "within one business day",
+        'Ends the sentence "Thank you — we will call you …" on the confirmation screen.',
+        max_length=80,
+    ),
+    Option(
+        "kiosk",
+        "idle_timeout_s",
+        int,
+        60,
+        'Seconds without a touch before the kiosk asks "Still there?".',
+        minimum=10,
+        maximum=3600,
+    ),
+    Option(
+        "kiosk",
+        "idle_warning_s",
+        int,
+        15,
+        'Seconds the "Still there?" countdown runs before the kiosk resets to Home.',
+        minimum=5,
+        maximum=300,
+    ),
+    Option(
+        "kiosk",
+        "fullscreen",
+        bool,
+        True,
+        "Run full screen, frameless and on top, ignoring close, Alt+F4 and Escape.",
+    ),
+    Option(
+        "kiosk",
+        "kiosk_id",
+        str,
+        "",
+        "A name for this kiosk in the queue (empty: the computer's host name).",
+        max_length=64,
+    ),
+    Option(
+        "kiosk",
+        "language",
+        str,
+        "en",
+        "The language the kiosk starts in and returns to after each visitor.",
+        choices=("en", "es"),
+    ),
+    Option(
+        "kiosk",
+        "speech_engine",
+        str,
+        "",
+        'Text-to-speech engine for Read aloud: empty picks the platform\'s own, "none" hides '
+        "the button (Qt engine names: sapi, winrt, speechd, flite, darwin, mock).",
+        max_length=40,
+    ),
+    Option(
+        "kiosk",
+        "demo",
+        bool,
+        False,
+        "Demo mode: allows a config without a staff PIN. Never use on a real kiosk.",
+    ),
+    Option(
+        "database",
+        "url",
+        str,
+        "",
+        "Where the callback queue lives. Empty: a private SQLite file in the data folder. "
+        "Several kiosks share one queue with postgresql+psycopg://user:password@host/dbname.",
+        max_length=500,
+    ),
+    Option(
+        "staff",
+        "pin_hash",
+        str,
+        "",
+        "The staff PIN, stored only as a salted hash. Set it with `kiosk set-pin`.",
+        max_length=300,
+    ),
+    Option(
+        "staff",
+        "lock_after_s",
+        int,
+        120,
+        "Seconds without a touch before the staff screen locks and returns to Home.",
+        minimum=15,
+        maximum=3600,
+    ),
+    Option(
+        "staff",
+        "retention_days",
+        int,
+        90,
+        "Closed requests older than this many days are deleted with their personal data.",
+        minimum=1,
+        maximum=3650,
+    ),
 )
 
 _BY_SECTION: dict[str, dict[str, Option]] = {}
@@ -200,7 +284,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(exc)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return Config(values, path, (ConfigProblem(shown, line, None, f"not valid TOML: {message}"),))
+        return Config(
+            values, path, (ConfigProblem(shown, line, None, f"not valid TOML: {message}"),)
+        )
     lines = _locate_keys(text)
     problems = list(_validate(raw, values, shown, lines))
     return Config(values, path, tuple(problems))
@@ -215,19 +301,31 @@ def _validate(
     for section, body in raw.items():
         known = _BY_SECTION.get(section)
         if known is None:
-            yield ConfigProblem(shown, lines.get(section), f"[{section}]",
-                                "unknown section" + _did_you_mean(section, _BY_SECTION))
+            yield ConfigProblem(
+                shown,
+                lines.get(section),
+                f"[{section}]",
+                "unknown section" + _did_you_mean(section, _BY_SECTION),
+            )
             continue
         if not isinstance(body, dict):
-            yield ConfigProblem(shown, lines.get(section), section,
-                                f"must be a table ([{section}]), not a single value")
+            yield ConfigProblem(
+                shown,
+                lines.get(section),
+                section,
+                f"must be a table ([{section}]), not a single value",
+            )
             continue
         for key, value in body.items():
             dotted = f"{section}.{key}"
             opt = known.get(key)
             if opt is None:
-                yield ConfigProblem(shown, lines.get(dotted), dotted,
-                                    "unknown key" + _did_you_mean(key, known, section))
+                yield ConfigProblem(
+                    shown,
+                    lines.get(dotted),
+                    dotted,
+                    "unknown key" + _did_you_mean(key, known, section),
+                )
                 continue
             error = check_value(opt, value)
             if error:
@@ -275,7 +373,7 @@ def _did_you_mean(word: str, candidates: Iterable[str], section: str | None = No
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     if not close:
         return ""
-    return f" (did you mean \"{close[0]}\"?)"
+    return f' (did you mean "{close[0]}"?)'
 
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
@@ -317,8 +415,12 @@ def production_problems(config: Config) -> list[ConfigProblem]:
     shown = str(config.path) if config.path else "<defaults>"
     problems = []
     if not config.kiosk.demo and not config.staff.pin_hash:
-        problems.append(ConfigProblem(
-            shown, None, "staff.pin_hash",
-            "no staff PIN is set; run `kiosk set-pin --config PATH` (only demo configs may omit it)",
-        ))
+        problems.append(
+            ConfigProblem(
+                shown,
+                None,
+                "staff.pin_hash",
+                "no staff PIN is set; run `kiosk set-pin --config PATH` (only demo configs may omit it)",
+            )
+        )
     return problems

@@ -115,8 +115,11 @@ def load_content(
             _check_icon(card_fields["icon"], card_where, known_icon, problems)
             card_body = _read_markdown(folder / card_fields["file"], problems)
             cards.append(Card(card_fields["title"], card_fields["icon"], card_body))
-        sections.append(Section(fields["id"], fields["title"], fields["summary"],
-                                fields["icon"], body, tuple(cards)))
+        sections.append(
+            Section(
+                fields["id"], fields["title"], fields["summary"], fields["icon"], body, tuple(cards)
+            )
+        )
     if problems:
         raise ContentError(problems)
     return Content(language, tuple(sections))
@@ -138,16 +141,19 @@ def check_all_languages(root: Path | None = None) -> list[ContentProblem]:
             got = [(s.id, len(s.cards)) for s in other.sections]
             if got != want:
                 manifest = (root or content_root()) / other.language / MANIFEST
-                problems.append(ContentProblem(
-                    str(manifest),
-                    f"sections and cards {got} do not match the {reference.language} "
-                    f"manifest {want}: a translation is missing or extra",
-                ))
+                problems.append(
+                    ContentProblem(
+                        str(manifest),
+                        f"sections and cards {got} do not match the {reference.language} "
+                        f"manifest {want}: a translation is missing or extra",
+                    )
+                )
     return problems
 
 
-def _fields(entry: object, keys: Sequence[str], where: str,
-            problems: list[ContentProblem]) -> dict[str, str] | None:
+def _fields(
+    entry: object, keys: Sequence[str], where: str, problems: list[ContentProblem]
+) -> dict[str, str] | None:
     if not isinstance(entry, dict):
         problems.append(ContentProblem(where, "is not a table"))
         return None
@@ -161,8 +167,9 @@ def _fields(entry: object, keys: Sequence[str], where: str,
     return fields if len(fields) == len(keys) else None
 
 
-def _check_icon(name: str, where: str, known_icon: Callable[[str], bool],
-                problems: list[ContentProblem]) -> None:
+def _check_icon(
+    name: str, where: str, known_icon: Callable[[str], bool], problems: list[ContentProblem]
+) -> None:
     if not known_icon(name):
         problems.append(ContentProblem(where, f'names an unknown icon "{name}"'))
 

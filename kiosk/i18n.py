@@ -8,7 +8,6 @@ directly (a few dozen messages) so no compile step stands between a translator a
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -76,19 +75,41 @@ def read_po(path: Path) -> dict[str, str]:
     return catalog
 
 
-_MARKED = re.compile(r"""\b(?:tr|N_|_)\(\s*(?P<q>"|')(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
+_MARKERS = frozenset({"tr", "N_", "_", "_tr"})
 
 
 def extract_messages(sources: Iterable[Path]) -> set[str]:
-    """Every literal passed to ``tr(...)`` or ``N_(...)`` in the given Python files."""
+    """Every string literal passed to ``tr(...)``, ``self._tr(...)`` or ``N_(...)``."""
     found: set[str] = set()
     for source in sources:
-        for match in _MARKED.finditer(source.read_text(encoding="utf-8")):
-            found.add(ast.literal_eval(match.group("q") + match.group("text") + match.group("q")))
+        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            first = node.args[0]
+            if name in _MARKERS and isinstance(first, ast.Constant) and isinstance(
+                first.value, str
+            ):
+                found.add(first.value)
     return found
 
 
-def missing_translations(language: str, sources: Iterable[Path]) -> list[str]:
+# The patient sees these modules; staff screens and the out-of-order page stay in English.
+PATIENT_MODULES = ("home", "section", "consult_form", "touch_keyboard", "idle_warning",
+                   "kiosk_window", "read_aloud")
+
+
+def patient_messages() -> set[str]:
+    from kiosk.callback_queue.validation import MESSAGES
+
+    ui = Path(__file__).resolve().parent / "ui"
+    return extract_messages(ui / f"{name}.py" for name in PATIENT_MODULES) | set(
+        MESSAGES.values())
+
+
+def missing_translations(language: str, messages: Iterable[str]) -> list[str]:
     """Interface messages the language's catalog does not translate (empty msgstr counts)."""
     if language == DEFAULT_LANGUAGE:
         return []
@@ -97,4 +118,4 @@ def missing_translations(language: str, sources: Iterable[Path]) -> list[str]:
         catalog = read_po(path)
     except FileNotFoundError:
         return [f"{path}: file is missing"]
-    return sorted(m for m in extract_messages(sources) if not catalog.get(m))
+    return sorted(m for m in messages if not catalog.get(m))

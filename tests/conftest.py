@@ -13,7 +13,8 @@ import pytest  # noqa: E402
 BASE_CONFIG = {
     "clinic": {"name": "Test Clinic", "phone": "(555) 010-2000", "region": "US",
                "callback_promise": "within one business day"},
-    "kiosk": {"idle_timeout_s": 60, "idle_warning_s": 15, "fullscreen": False, "demo": True},
+    "kiosk": {"idle_timeout_s": 60, "idle_warning_s": 15, "fullscreen": False, "demo": True,
+              "speech_engine": "mock"},
     "staff": {"lock_after_s": 120, "retention_days": 90},
 }
 

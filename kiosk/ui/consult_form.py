@@ -48,8 +48,13 @@ class ConsultScreen(QWidget):
 
     submitted = Signal()
 
-    def __init__(self, tr: Translator, region: str, kiosk_id: str,
-                 submit: Callable[[NewRequest, Callable, Callable], None]) -> None:
+    def __init__(
+        self,
+        tr: Translator,
+        region: str,
+        kiosk_id: str,
+        submit: Callable[[NewRequest, Callable, Callable], None],
+    ) -> None:
         super().__init__()
         self.setObjectName("screen-consult")
         self._tr = tr
@@ -62,8 +67,12 @@ class ConsultScreen(QWidget):
         title = QLabel(tr("Request a free 15-minute phone consult"))
         title.setObjectName("screen-title")
         title.setWordWrap(True)
-        intro = QLabel(tr("Leave your name and number, and we will call you to talk about "
-                          "whether dry needling is right for you."))
+        intro = QLabel(
+            tr(
+                "Leave your name and number, and we will call you to talk about "
+                "whether dry needling is right for you."
+            )
+        )
         intro.setObjectName("welcome")
         intro.setWordWrap(True)
 
@@ -87,8 +96,9 @@ class ConsultScreen(QWidget):
             self.times.addButton(button)
             time_row.addWidget(button, index // 2, index % 2)
 
-        self.consent = WrappingCheckBox(tr("I agree that the clinic may call me at this number "
-                                           "about a consult"))
+        self.consent = WrappingCheckBox(
+            tr("I agree that the clinic may call me at this number about a consult")
+        )
         self.consent.setObjectName("consult-consent")
 
         self.error = QLabel()
@@ -213,8 +223,13 @@ class ConsultScreen(QWidget):
     def try_submit(self) -> None:
         if self._in_flight:
             return
-        result = validate_consult(self.name.text(), self.phone.text(), self.best_time(),
-                                  self.consent.isChecked(), self._region)
+        result = validate_consult(
+            self.name.text(),
+            self.phone.text(),
+            self.best_time(),
+            self.consent.isChecked(),
+            self._region,
+        )
         self._show_errors(result)
         if not result.ok:
             return
@@ -227,11 +242,14 @@ class ConsultScreen(QWidget):
     def _pending_request(self, result: ValidationResult) -> NewRequest:
         """One idempotency key per request: a retry after a failure cannot store it twice."""
         assert result.name and result.phone_e164 and result.best_time
-        if self._pending is None or (self._pending.name, self._pending.phone_e164,
-                                     self._pending.best_time) != (
-                result.name, result.phone_e164, result.best_time):
-            self._pending = NewRequest.create(self._kiosk_id, result.name, result.phone_e164,
-                                              result.best_time)
+        if self._pending is None or (
+            self._pending.name,
+            self._pending.phone_e164,
+            self._pending.best_time,
+        ) != (result.name, result.phone_e164, result.best_time):
+            self._pending = NewRequest.create(
+                self._kiosk_id, result.name, result.phone_e164, result.best_time
+            )
         return self._pending
 
     def _show_errors(self, result: ValidationResult) -> None:
@@ -265,8 +283,12 @@ class ConsultScreen(QWidget):
         self._in_flight = False
         self.submit_button.setEnabled(True)
         self.submit_button.setText(self._tr("Send my request"))
-        self.error.setText(self._tr("Sorry, your request could not be saved. Please try again, "
-                                    "or ask the front desk for help."))
+        self.error.setText(
+            self._tr(
+                "Sorry, your request could not be saved. Please try again, "
+                "or ask the front desk for help."
+            )
+        )
 
     # --- state ----------------------------------------------------------------------------
     def reset(self) -> None:
@@ -294,8 +316,13 @@ class ConsultScreen(QWidget):
         self.focus_field(self._active())
 
     def is_pristine(self) -> bool:
-        return not (self.name.text() or self.phone.text() or self.best_time()
-                    or self.consent.isChecked() or self._in_flight)
+        return not (
+            self.name.text()
+            or self.phone.text()
+            or self.best_time()
+            or self.consent.isChecked()
+            or self._in_flight
+        )
 
 
 class WrappingCheckBox(QCheckBox):
@@ -349,11 +376,12 @@ class _TouchLineEdit(QLineEdit):
     def focusInEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().focusInEvent(event)
         self._form.keyboards.setCurrentWidget(
-            self._form.keypad if self is self._form.phone else self._form.letters)
+            self._form.keypad if self is self._form.phone else self._form.letters
+        )
 
 
 class ConsultDoneScreen(QWidget):
-    """"Thank you — we will call you …", then Home again by itself after a short while."""
+    """ "Thank you — we will call you …", then Home again by itself after a short while."""
 
     finished = Signal()
 

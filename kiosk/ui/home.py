@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.content import Content
@@ -19,8 +19,9 @@ class HomeScreen(QWidget):
     section_chosen = Signal(str)
     consult_chosen = Signal()
 
-    def __init__(self, content: Content, clinic_name: str, tr: Translator,
-                 palette: Palette) -> None:
+    def __init__(
+        self, content: Content, clinic_name: str, tr: Translator, palette: Palette
+    ) -> None:
         super().__init__()
         self.setObjectName("screen-home")
         self._tiles: dict[str, Tile] = {}
@@ -29,8 +30,9 @@ class HomeScreen(QWidget):
         title = QLabel(tr("Welcome to {clinic}", clinic=clinic_name))
         title.setObjectName("screen-title")
         title.setWordWrap(True)
-        welcome = QLabel(tr("Learn about dry needling at your own pace. "
-                            "Tap a topic to start reading."))
+        welcome = QLabel(
+            tr("Learn about dry needling at your own pace. Tap a topic to start reading.")
+        )
         welcome.setObjectName("welcome")
         welcome.setWordWrap(True)
 
@@ -44,8 +46,11 @@ class HomeScreen(QWidget):
             self._icon_names[section.id] = section.icon
             grid.addWidget(tile, index // 2, index % 2)
 
-        consult = Tile(tr("Request a free 15-minute phone consult"),
-                       tr("Leave your name and number. We will call you."), role="tile-cta")
+        consult = Tile(
+            tr("Request a free 15-minute phone consult"),
+            tr("Leave your name and number. We will call you."),
+            role="tile-cta",
+        )
         consult.setObjectName("tile-consult")
         consult.clicked.connect(self.consult_chosen)
         self._tiles["consult"] = consult

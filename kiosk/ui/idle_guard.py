@@ -12,15 +12,17 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-_INPUT_EVENTS = frozenset({
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseButtonRelease,
-    QEvent.Type.MouseMove,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.TouchUpdate,
-    QEvent.Type.KeyPress,
-    QEvent.Type.Wheel,
-})
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseMove,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.KeyPress,
+        QEvent.Type.Wheel,
+    }
+)
 
 
 class IdleGuard(QObject):
@@ -29,8 +31,13 @@ class IdleGuard(QObject):
     warning_cancelled = Signal()
     expired = Signal()
 
-    def __init__(self, idle_s: float, warning_s: float,
-                 is_pristine: Callable[[], bool], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        idle_s: float,
+        warning_s: float,
+        is_pristine: Callable[[], bool],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._warning_s = warning_s
         self._is_pristine = is_pristine

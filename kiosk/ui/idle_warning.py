@@ -54,8 +54,9 @@ class IdleWarning(QWidget):
         self._tr = tr
         self._question.setText(tr("Still there?"))
         self._button.setText(tr("I'm still here"))
-        self._explain.setText(tr("To protect your privacy, the kiosk will start over and "
-                                 "clear what you entered."))
+        self._explain.setText(
+            tr("To protect your privacy, the kiosk will start over and clear what you entered.")
+        )
 
     def show_countdown(self, seconds: int) -> None:
         self.set_seconds(seconds)
@@ -67,7 +68,8 @@ class IdleWarning(QWidget):
     def set_seconds(self, seconds: int) -> None:
         self._countdown.setText(str(seconds))
         self._countdown.setAccessibleName(
-            self._tr("Seconds left before starting over: {seconds}", seconds=seconds))
+            self._tr("Seconds left before starting over: {seconds}", seconds=seconds)
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.Resize and self.isVisible():

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -17,15 +18,16 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Content
-from kiosk.i18n import Translator, translator
+from kiosk.i18n import LANGUAGE_NAMES, Translator, translator
 from kiosk.navigation import CONSULT, HOME, Navigator, section_screen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.icons import icon
 from kiosk.ui.idle_guard import IdleGuard
 from kiosk.ui.idle_warning import IdleWarning
 from kiosk.ui.lockdown import KeyLock, LockedWindow
+from kiosk.ui.read_aloud import ReadAloud
 from kiosk.ui.section import SectionScreen
-from kiosk.ui.theme import THEMES, Palette, stylesheet
+from kiosk.ui.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.ui.touch import no_context_menus
 
 STAFF_HOLD_MS = 3000
@@ -51,12 +53,17 @@ class KioskWindow(LockedWindow):
 
     staff_requested = Signal()
 
-    def __init__(self, config: Config, load_content: Callable[[str], Content],
-                 kiosk_mode: bool, screen_factories: dict[str, Callable[..., QWidget]]
-                 | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        load_content: Callable[[str], Content],
+        kiosk_mode: bool,
+        screen_factories: dict[str, Callable[..., QWidget]] | None = None,
+    ) -> None:
         super().__init__(kiosk_mode)
         self.setObjectName("kiosk-window")
         self.setWindowTitle(config.clinic.name)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.config = config
         self._load_content = load_content
         self._extra_factories = screen_factories or {}
@@ -73,8 +80,9 @@ class KioskWindow(LockedWindow):
         layout.addWidget(self.top_bar)
         layout.addWidget(self.stack, 1)
 
-        self.idle = IdleGuard(config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s,
-                              self.is_pristine, self)
+        self.idle = IdleGuard(
+            config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s, self.is_pristine, self
+        )
         self.idle_warning = IdleWarning(self, self.tr_)
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
         self.idle.countdown.connect(self.idle_warning.set_seconds)
@@ -86,7 +94,11 @@ class KioskWindow(LockedWindow):
         if kiosk_mode:
             app.installEventFilter(KeyLock(self))
 
+        self.read_aloud = ReadAloud(config.kiosk.speech_engine, self)
+        # Styled before the screens exist, so each widget is polished once, not twice.
+        self.setStyleSheet(stylesheet(self.theme, self.text_size))
         self._build_screens()
+        no_context_menus(self)
         self.apply_look()
 
     # --- building -----------------------------------------------------------------------
@@ -110,6 +122,9 @@ class KioskWindow(LockedWindow):
         self.staff_trigger.held.connect(self.staff_requested)
         self.clinic_name = QLabel(self.config.clinic.name)
         self.clinic_name.setObjectName("clinic-name")
+        # A long clinic name gives way; the controls beside it never do.
+        self.clinic_name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.clinic_name.setMinimumWidth(120)
         self.nav_back = QPushButton()
         self.nav_back.setObjectName("nav-back")
         self.nav_back.setIconSize(QSize(32, 32))
@@ -118,8 +133,14 @@ class KioskWindow(LockedWindow):
         self.nav_home.setObjectName("nav-home")
         self.nav_home.setIconSize(QSize(32, 32))
         self.nav_home.clicked.connect(self.go_home)
+        self.text_size_button = self._top_button("text-size", self.cycle_text_size)
+        self.contrast_button = self._top_button("contrast-toggle", self.toggle_contrast)
+        self.contrast_button.setCheckable(True)
+        self.lang_button = self._top_button("lang-toggle", self.toggle_language)
         self.top_controls = QHBoxLayout()
         self.top_controls.setSpacing(12)
+        for button in (self.lang_button, self.text_size_button, self.contrast_button):
+            self.top_controls.addWidget(button)
         bar = QHBoxLayout(self.top_bar)
         bar.setContentsMargins(24, 10, 24, 10)
         bar.setSpacing(16)
@@ -130,10 +151,61 @@ class KioskWindow(LockedWindow):
         bar.addWidget(self.nav_back)
         bar.addWidget(self.nav_home)
 
+    def _top_button(self, name: str, action: Callable[[], None]) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName(name)
+        button.setIconSize(QSize(32, 32))
+        button.clicked.connect(action)
+        return button
+
+    def _label_top_controls(self) -> None:
+        tr = self.tr_
+        steps = {
+            "default": tr("Text size"),
+            "large": tr("Text size: large"),
+            "largest": tr("Text size: largest"),
+        }
+        self.text_size_button.setText(tr("Text"))
+        self.text_size_button.setAccessibleName(steps[self.text_size])
+        self.text_size_button.setToolTip(steps[self.text_size])
+        self.contrast_button.setText(tr("Contrast"))
+        self.contrast_button.setAccessibleName(tr("High contrast"))
+        self.contrast_button.setChecked(self.theme == "high-contrast")
+        other = "es" if self.language == "en" else "en"
+        self.lang_button.setText(LANGUAGE_NAMES[other])
+        self.lang_button.setAccessibleName(LANGUAGE_NAMES[other])
+
+    # --- the visitor's choices --------------------------------------------------------
+    def cycle_text_size(self) -> None:
+        sizes = list(TEXT_SCALES)
+        self.text_size = sizes[(sizes.index(self.text_size) + 1) % len(sizes)]
+        self._label_top_controls()
+        self.apply_look()
+
+    def toggle_contrast(self) -> None:
+        self.theme = "calm" if self.theme == "high-contrast" else "high-contrast"
+        self._label_top_controls()
+        self.apply_look()
+
+    def toggle_language(self) -> None:
+        self.set_language("es" if self.language == "en" else "en")
+
+    def set_language(self, language: str) -> None:
+        if language == self.language:
+            return
+        current = self.navigator.current
+        self.language = language
+        self._build_screens()
+        self.apply_look()
+        if current != HOME and current in self.screens:
+            self.show_screen(current)
+
     def _build_screens(self) -> None:
         """(Re)build every screen in the current language; object names stay the same."""
         for widget in self.screens.values():
             self.stack.removeWidget(widget)
+            widget.hide()
+            widget.setParent(None)
             widget.deleteLater()
         self.screens = {}
         tr = self.tr_
@@ -149,12 +221,14 @@ class KioskWindow(LockedWindow):
         sections = content.sections
         for index, section in enumerate(sections):
             following = sections[index + 1] if index + 1 < len(sections) else None
-            screen = SectionScreen(section, following.title if following else None, tr, palette)
+            screen = SectionScreen(section, following.title if following else None, tr, palette,
+                                   self.read_aloud, self.language)
             screen.consult_chosen.connect(lambda: self.show_screen(CONSULT))
             screen.swiped.connect(self.swipe)
             if following:
                 screen.next_chosen.connect(
-                    lambda f=following.id: self.show_screen(section_screen(f)))
+                    lambda f=following.id: self.show_screen(section_screen(f))
+                )
             self._add(section_screen(section.id), screen)
         for name, factory in self._extra_factories.items():
             self._add(name, factory(self))
@@ -163,8 +237,10 @@ class KioskWindow(LockedWindow):
         self.nav_back.setAccessibleName(tr("Back"))
         self.nav_home.setAccessibleName(tr("Home"))
         self.staff_trigger.setAccessibleName(self.config.clinic.name)
+        self._label_top_controls()
         self.idle_warning.set_translator(tr)
-        no_context_menus(self)
+        for screen in self.screens.values():
+            no_context_menus(screen)
         self._show(HOME)
 
     def _add(self, name: str, widget: QWidget) -> None:
@@ -173,10 +249,15 @@ class KioskWindow(LockedWindow):
 
     def apply_look(self) -> None:
         palette = self.palette_
-        self.setStyleSheet(stylesheet(self.theme, self.text_size))
+        sheet = stylesheet(self.theme, self.text_size)
+        if sheet != self.styleSheet():  # restyling every widget is the costliest step here
+            self.setStyleSheet(sheet)
         self.nav_back.setIcon(icon("mdi6.arrow-left", palette.accent))
         self.nav_home.setIcon(icon("mdi6.home", palette.accent))
         self.staff_trigger.setIcon(icon("mdi6.hospital-box-outline", palette.accent))
+        self.text_size_button.setIcon(icon("mdi6.format-size", palette.accent))
+        self.contrast_button.setIcon(icon("mdi6.contrast-circle", palette.accent))
+        self.lang_button.setIcon(icon("mdi6.translate", palette.accent))
         for screen in self.screens.values():
             apply = getattr(screen, "apply_palette", None)
             if apply:
@@ -197,15 +278,22 @@ class KioskWindow(LockedWindow):
 
     def go_home(self) -> None:
         self._show(self.navigator.home())
+        self.setFocus()  # no control starts with a focus ring; Tab begins at the top
 
     def swipe(self, step: int) -> None:
         self._show(self.navigator.swipe(step))
 
     def _show(self, name: str) -> None:
         widget = self.screens[name]
+        previous = self.stack.currentWidget()
+        if previous is not None and previous is not widget:
+            leave = getattr(previous, "leave", None)
+            if leave:
+                leave()
         self.stack.setCurrentWidget(widget)
         self.nav_back.setEnabled(self.navigator.can_go_back)
         self.nav_home.setEnabled(name != HOME)
+        self.lang_button.setVisible(name == HOME)
         entered = getattr(widget, "entered", None)
         if entered:
             entered()
@@ -215,8 +303,11 @@ class KioskWindow(LockedWindow):
         """True when the kiosk looks exactly as it does for a new visitor."""
         if self.navigator.current != HOME or self.navigator.can_go_back:
             return False
-        if (self.language, self.theme, self.text_size) != (self.config.kiosk.language, "calm",
-                                                           "default"):
+        if (self.language, self.theme, self.text_size) != (
+            self.config.kiosk.language,
+            "calm",
+            "default",
+        ):
             return False
         return all(getattr(s, "is_pristine", lambda: True)() for s in self.screens.values())
 
@@ -226,6 +317,7 @@ class KioskWindow(LockedWindow):
         self.idle_warning.hide()
         look_changed = (self.theme, self.text_size) != ("calm", "default")
         self.theme, self.text_size = "calm", "default"
+        self._label_top_controls()
         if self.language != self.config.kiosk.language:
             self.language = self.config.kiosk.language
             self._build_screens()
@@ -237,3 +329,4 @@ class KioskWindow(LockedWindow):
         if look_changed:
             self.apply_look()
         self._show(self.navigator.home())
+        self.setFocus()  # no control starts with a focus ring; Tab begins at the top

@@ -19,8 +19,11 @@ class LockedWindow(QWidget):
         self.kiosk_mode = kiosk_mode
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         if kiosk_mode:
-            self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
-                                | Qt.WindowType.WindowStaysOnTopHint)
+            self.setWindowFlags(
+                Qt.WindowType.Window
+                | Qt.WindowType.FramelessWindowHint
+                | Qt.WindowType.WindowStaysOnTopHint
+            )
 
     def present(self) -> None:
         if self.kiosk_mode:
@@ -59,8 +62,10 @@ class KeyLock(QObject):
         self._window = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (self._window.kiosk_mode
-                and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
-                and _is_escape_hatch(event)):
+        if (
+            self._window.kiosk_mode
+            and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and _is_escape_hatch(event)
+        ):
             return True
         return False

@@ -24,8 +24,10 @@ class OutOfOrderScreen(QWidget):
         message = QLabel(f"We are sorry. {ask}")
         message.setObjectName("welcome")
         message.setWordWrap(True)
-        staff = QLabel("For staff: fix the problems below, then restart the kiosk. "
-                       "`kiosk check` lists the same problems.")
+        staff = QLabel(
+            "For staff: fix the problems below, then restart the kiosk. "
+            "`kiosk check` lists the same problems."
+        )
         staff.setObjectName("muted")
         staff.setWordWrap(True)
         details = QLabel("\n".join(problems))

@@ -45,8 +45,12 @@ class QueueWorker(QObject):
             self._queue = self._open_queue()
         return self._queue
 
-    def run(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None]) -> Future | None:
+    def run(
+        self,
+        fn: Callable[[Any], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> Future | None:
         if self._closed:
             return None
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from kiosk.content import Card, Section
 from kiosk.i18n import Translator
 from kiosk.ui.icons import icon
+from kiosk.ui.read_aloud import ReadAloud
 from kiosk.ui.theme import Palette
 from kiosk.ui.touch import SwipeDetector, make_kinetic
-
 
 # Long lines are hard to follow; beyond this the text column stays centred.
 READING_WIDTH = 1040
@@ -66,7 +66,8 @@ def _airy_html(document: QTextDocument) -> str:
     # and keep headings one step calmer than Qt's Markdown defaults.
     html = re.sub(r"<body style=\"[^\"]*\">", "<body>", html, count=1)
     return html.replace("font-size:x-large", "font-size:large").replace(
-        "font-size:xx-large", "font-size:x-large")
+        "font-size:xx-large", "font-size:x-large"
+    )
 
 
 class MechanismCard(QWidget):
@@ -104,10 +105,19 @@ class SectionScreen(QWidget):
     swiped = Signal(int)
     next_chosen = Signal()
 
-    def __init__(self, section: Section, next_title: str | None, tr: Translator,
-                 palette: Palette) -> None:
+    def __init__(
+        self,
+        section: Section,
+        next_title: str | None,
+        tr: Translator,
+        palette: Palette,
+        read_aloud: ReadAloud | None = None,
+        language: str = "en",
+    ) -> None:
         super().__init__()
         self.section = section
+        self._speaker = read_aloud
+        self._language = language
         self.setObjectName(f"screen-section-{section.id}")
 
         self._title_icon = QLabel()
@@ -118,6 +128,17 @@ class SectionScreen(QWidget):
         heading.setSpacing(20)
         heading.addWidget(self._title_icon)
         heading.addWidget(title, 1)
+        self.read_button = QPushButton(tr("Read aloud"))
+        self.read_button.setObjectName("read-aloud")
+        self.read_button.setCheckable(True)
+        self.read_button.setIconSize(QSize(32, 32))
+        self.read_button.setAccessibleName(tr("Read this page aloud"))
+        self.read_button.setVisible(bool(read_aloud and read_aloud.available()))
+        self.read_button.toggled.connect(self._toggle_reading)
+        self._stop_text, self._read_text = tr("Stop reading"), tr("Read aloud")
+        if read_aloud:
+            read_aloud.speaking_changed.connect(self._speaking_changed)
+        heading.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.body = MarkdownLabel(section.body, "section-body")
 
@@ -151,8 +172,12 @@ class SectionScreen(QWidget):
             following.setObjectName("section-next")
             following.clicked.connect(self.next_chosen)
             column.addWidget(following)
-        disclaimer = QLabel(tr("This information is for education only. It does not replace "
-                               "the advice of your provider."))
+        disclaimer = QLabel(
+            tr(
+                "This information is for education only. It does not replace "
+                "the advice of your provider."
+            )
+        )
         disclaimer.setObjectName("disclaimer")
         disclaimer.setWordWrap(True)
         column.addWidget(disclaimer)
@@ -169,18 +194,45 @@ class SectionScreen(QWidget):
         layout.addWidget(self._scroll)
         self.apply_palette(palette)
 
+    def spoken_text(self) -> str:
+        parts = [self.section.title, self.body.toPlainText()]
+        for card in self.cards:
+            parts += [card.button.text(), card.detail.toPlainText()]
+        return "\n\n".join(p.strip() for p in parts if p.strip())
+
+    def _toggle_reading(self, on: bool) -> None:
+        if self._speaker is None:
+            return
+        if on:
+            self._speaker.speak(self.spoken_text(), self._language)
+        else:
+            self._speaker.stop()
+        self.read_button.setText(self._stop_text if on else self._read_text)
+
+    def _speaking_changed(self, speaking: bool) -> None:
+        if not speaking and self.read_button.isChecked():
+            self.read_button.setChecked(False)
+
+    def leave(self) -> None:
+        if self.read_button.isChecked():
+            self.read_button.setChecked(False)
+
     def apply_palette(self, palette: Palette) -> None:
-        self._title_icon.setPixmap(icon(self.section.icon, palette.accent).pixmap(
-            QSize(56, 56), self.devicePixelRatioF()))
+        self.read_button.setIcon(icon("mdi6.volume-high", palette.accent))
+        self._title_icon.setPixmap(
+            icon(self.section.icon, palette.accent).pixmap(QSize(56, 56), self.devicePixelRatioF())
+        )
         self._consult.setIcon(icon("mdi6.phone-in-talk", palette.cta_text))
         for card in self.cards:
             card.apply_palette(palette)
 
     def reset(self) -> None:
+        self.leave()
         for card in self.cards:
             card.close_detail()
         self._scroll.verticalScrollBar().setValue(0)
 
     def is_pristine(self) -> bool:
-        return (self._scroll.verticalScrollBar().value() == 0
-                and not any(card.button.isChecked() for card in self.cards))
+        return self._scroll.verticalScrollBar().value() == 0 and not any(
+            card.button.isChecked() for card in self.cards
+        )

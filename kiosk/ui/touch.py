@@ -48,8 +48,10 @@ class SwipeDetector(QObject):
         kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
             self._start = _position(event)
-        elif (kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd)
-              and self._start is not None):
+        elif (
+            kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd)
+            and self._start is not None
+        ):
             end = _position(event)
             start, self._start = self._start, None
             if end is None or start is None:
