@@ -1,0 +1,122 @@
+"""Builds SQLAlchemy engines with the durability, privacy and timeout settings the queue needs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+#: Seconds to wait for a PostgreSQL server before the kiosk falls back to its outbox.
+DEFAULT_CONNECT_TIMEOUT_S = 3
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_PRIVATE_FILE = 0o600
+_PRIVATE_DIR = 0o700
+_WRITE = "kiosk_write"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file behind a SQLite URL, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        # The file's permissions could not be enforced on a path SQLite parses itself.
+        raise ValueError("use sqlite:///path/to/file, not a file: URI")
+    return Path(database)
+
+
+def make_engine(url: str, connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S) -> Engine:
+    """An engine for ``sqlite:///path`` or ``postgresql+psycopg://...``, safe across threads.
+
+    Statement parameters are hidden from logs and error messages: they hold patients'
+    names and phone numbers.
+    """
+    if is_sqlite(url):
+        return _make_sqlite_engine(url)
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        # A plain postgresql:// URL would mean psycopg2, which the kiosk does not ship.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    # libpq rounds timeouts below 2 s up to 2 s; pre-ping replaces connections that a
+    # restarted server has closed, so the first submit after an outage does not fail.
+    return create_engine(
+        parsed,
+        connect_args={"connect_timeout": max(2, int(connect_timeout_s))},
+        pool_pre_ping=True,
+        hide_parameters=True,
+    )
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it takes the write lock up front.
+
+    A deferred SQLite transaction that reads and then writes fails at once with
+    SQLITE_BUSY when another process wrote in between; BEGIN IMMEDIATE waits instead.
+    """
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
+
+
+def restrict_sqlite_files(path: Path) -> None:
+    """Make the database and its WAL side files readable by the owner only."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(candidate, _PRIVATE_FILE)
+
+
+def _make_sqlite_engine(url: str) -> Engine:
+    path = sqlite_path(url)
+    if path is None:
+        engine = create_engine(
+            url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,
+        )
+    else:
+        _create_private_file(path)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+    _install_sqlite_hooks(engine)
+    return engine
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=_PRIVATE_DIR)
+    # Created with 0600 from the start, so personal data is never briefly world-readable.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, _PRIVATE_FILE)
+    os.close(fd)
+    restrict_sqlite_files(path)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    # pysqlite's own transaction handling skips BEGIN before DDL and cannot BEGIN IMMEDIATE;
+    # turning it off and emitting BEGIN ourselves is the recipe in SQLAlchemy's SQLite docs.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,264 @@
+"""The queue's tables, one frozen definition per schema version, and the migrations between them.
+
+Each version's tables are built by their own function and never edited once released, so
+that upgrading an old database always starts from what that database really contains.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.schema import CreateTable
+from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+VERSION_KEY = "schema_version"
+# Any constant works; it only has to be the same in every process that opens the database.
+_PG_MIGRATION_LOCK = 0x6B696F736B  # "kiosk"
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer kiosk than this one."""
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        # SQLite has no time zones; storing naive UTC text keeps ORDER BY chronological.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _meta_v1(md: MetaData) -> Table:
+    return Table(
+        "meta",
+        md,
+        Column("key", String(64), primary_key=True),
+        Column("value", String(255), nullable=False),
+    )
+
+
+def _requests_v1(md: MetaData) -> Table:
+    table = Table(
+        "callback_requests",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("idempotency_key", String(36), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("name", String(80), nullable=False),
+        Column("phone", String(20), nullable=False),
+        Column("best_time", String(16), nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("notes", Text, nullable=False, server_default=text("''")),
+        UniqueConstraint("idempotency_key", name="uq_callback_requests_idempotency_key"),
+    )
+    Index("ix_callback_requests_created_at", table.c.created_at)
+    return table
+
+
+def _requests_v2(md: MetaData, name: str = "callback_requests") -> Table:
+    return Table(
+        name,
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("idempotency_key", String(36), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("kiosk_id", String(64), nullable=False),
+        Column("name", String(80), nullable=False),
+        Column("phone", String(20), nullable=False),
+        Column("best_time", String(16), nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("notes", Text, nullable=False, server_default=text("''")),
+        Column("updated_at", UtcDateTime, nullable=False),
+        UniqueConstraint("idempotency_key", name="uq_callback_requests_idempotency_key"),
+    )
+
+
+def _requests_indexes_v2(table: Table) -> list[Index]:
+    # (status, created_at) serves the filtered staff view; created_at the unfiltered one;
+    # (status, updated_at) the retention purge; updated_at the change marker's max().
+    return [
+        Index("ix_callback_requests_created_at", table.c.created_at),
+        Index("ix_callback_requests_status_created_at", table.c.status, table.c.created_at),
+        Index("ix_callback_requests_status_updated_at", table.c.status, table.c.updated_at),
+        Index("ix_callback_requests_updated_at", table.c.updated_at),
+    ]
+
+
+def _audit_v2(md: MetaData) -> Table:
+    table = Table(
+        "audit_log",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "request_id",
+            Integer,
+            ForeignKey("callback_requests.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("at", UtcDateTime, nullable=False),
+        Column("actor", String(64), nullable=False),
+        Column("action", String(32), nullable=False),
+        Column("detail", Text, nullable=False, server_default=text("''")),
+    )
+    Index("ix_audit_log_request_id", table.c.request_id)
+    return table
+
+
+def _build_v1() -> MetaData:
+    md = MetaData()
+    _meta_v1(md)
+    _requests_v1(md)
+    return md
+
+
+def _build_current() -> MetaData:
+    md = MetaData()
+    _meta_v1(md)
+    _requests_indexes_v2(_requests_v2(md))
+    _audit_v2(md)
+    return md
+
+
+#: The first released schema, kept so tests (and old kiosks) can create it exactly.
+V1_METADATA = _build_v1()
+#: The schema this code reads and writes.
+METADATA = _build_current()
+meta_table = METADATA.tables["meta"]
+requests_table = METADATA.tables["callback_requests"]
+audit_table = METADATA.tables["audit_log"]
+
+
+def _migrate_1_to_2(conn: Connection) -> None:
+    """Add kiosk_id, updated_at and the audit log; rows keep their ids."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "ALTER TABLE callback_requests"
+                " ADD COLUMN kiosk_id VARCHAR(64) NOT NULL DEFAULT 'unknown',"
+                " ADD COLUMN updated_at TIMESTAMP WITH TIME ZONE"
+            )
+        )
+        conn.execute(text("UPDATE callback_requests SET updated_at = created_at"))
+        conn.execute(
+            text(
+                "ALTER TABLE callback_requests"
+                " ALTER COLUMN kiosk_id DROP DEFAULT,"
+                " ALTER COLUMN updated_at SET NOT NULL"
+            )
+        )
+    else:
+        # SQLite cannot add NOT NULL columns without constant defaults, so rebuild the table
+        # as https://www.sqlite.org/lang_altertable.html describes. Nothing references it yet.
+        staging = _requests_v2(MetaData(), name="callback_requests_v2")
+        conn.execute(CreateTable(staging))
+        conn.execute(
+            text(
+                "INSERT INTO callback_requests_v2 (id, idempotency_key, created_at, kiosk_id,"
+                " name, phone, best_time, status, attempts, notes, updated_at)"
+                " SELECT id, idempotency_key, created_at, 'unknown', name, phone, best_time,"
+                " status, attempts, notes, created_at FROM callback_requests"
+            )
+        )
+        conn.execute(text("DROP TABLE callback_requests"))
+        conn.execute(text("ALTER TABLE callback_requests_v2 RENAME TO callback_requests"))
+    md = MetaData()
+    table = _requests_v2(md)
+    conn.execute(text("DROP INDEX IF EXISTS ix_callback_requests_created_at"))
+    for index in _requests_indexes_v2(table):
+        index.create(conn)
+    _audit_v2(md).create(conn)
+
+
+#: MIGRATIONS[n] upgrades a database from version n to n + 1.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+
+
+def read_version(conn: Connection) -> int | None:
+    """The stored schema version, or None for an empty database."""
+    if not inspect(conn).has_table("meta"):
+        return None
+    value = conn.execute(
+        select(meta_table.c.value).where(meta_table.c.key == VERSION_KEY)
+    ).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def _write_version(conn: Connection, version: int) -> None:
+    updated = conn.execute(
+        meta_table.update().where(meta_table.c.key == VERSION_KEY).values(value=str(version))
+    )
+    if updated.rowcount == 0:
+        conn.execute(meta_table.insert().values(key=VERSION_KEY, value=str(version)))
+
+
+def create_v1(conn: Connection) -> None:
+    """Create the version-1 schema, as the first release did (used by migration tests)."""
+    V1_METADATA.create_all(conn)
+    _write_version(conn, 1)
+
+
+def upgrade(conn: Connection) -> int:
+    """Create or upgrade the schema inside the caller's transaction; returns the old version.
+
+    Returns 0 for a database that was empty. On PostgreSQL an advisory lock makes kiosks
+    that start together take turns; on SQLite the caller's BEGIN IMMEDIATE does the same.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
+    found = read_version(conn)
+    if found is None:
+        if inspect(conn).has_table("callback_requests"):
+            raise RuntimeError("callback_requests exists without a schema version; refusing")
+        METADATA.create_all(conn)
+        _write_version(conn, SCHEMA_VERSION)
+        log.info("created callback queue schema version %d", SCHEMA_VERSION)
+        return 0
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"database schema version {found} is newer than this kiosk's {SCHEMA_VERSION};"
+            " update the kiosk software"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        MIGRATIONS[version](conn)
+        log.info("migrated callback queue schema %d -> %d", version, version + 1)
+    if found != SCHEMA_VERSION:
+        _write_version(conn, SCHEMA_VERSION)
+    return found

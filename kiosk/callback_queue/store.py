@@ -1,0 +1,368 @@
+"""The durable callback queue on SQLite or PostgreSQL: submit, page, staff changes, retention.
+
+Every method opens its own short transaction on a shared engine, so one store may be used
+from several threads. Logs carry request ids only, never names or phone numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, Row, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from kiosk.callback_queue import schema
+from kiosk.callback_queue.engine import (
+    DEFAULT_CONNECT_TIMEOUT_S,
+    make_engine,
+    restrict_sqlite_files,
+    sqlite_path,
+    write_transaction,
+)
+from kiosk.callback_queue.model import (
+    CALL_OUTCOMES,
+    AuditEntry,
+    BestTime,
+    CallbackRequest,
+    NewRequest,
+    Status,
+    check_transition,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+#: PostgreSQL channel a staff console LISTENs on; the payload is the changed request's id.
+LISTEN_CHANNEL = "callback_queue"
+ACTOR_MAX_CHARS = 64
+NOTE_MAX_CHARS = 2000
+
+_requests = schema.requests_table
+_audit = schema.audit_table
+
+#: (highest id, latest updated_at, number of requests); see CallbackStore.change_marker.
+ChangeMarker = tuple[int, datetime | None, int]
+
+
+class RequestNotFound(LookupError):
+    """No callback request has this id (it may have been purged)."""
+
+
+class CallbackStore:
+    """The queue's single source of truth; build it with ``CallbackStore.open(url)``."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._is_pg = engine.dialect.name == "postgresql"
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
+    ) -> CallbackStore:
+        """Connect, then create or upgrade the schema in one transaction.
+
+        Raises sqlalchemy.exc.OperationalError when the server cannot be reached and
+        schema.SchemaTooNew when a newer kiosk wrote the database.
+        """
+        engine = make_engine(url, connect_timeout_s)
+        try:
+            with write_transaction(engine) as conn:
+                schema.upgrade(conn)
+        except BaseException:
+            engine.dispose()
+            raise
+        path = sqlite_path(url) if engine.dialect.name == "sqlite" else None
+        if path is not None:
+            restrict_sqlite_files(path)
+        return cls(engine, clock)
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- kiosk side ----------------------------------------------------------------------
+
+    def submit(self, req: NewRequest) -> CallbackRequest:
+        """Store a request once; resubmitting the same idempotency key returns the first row."""
+        now = self._now()
+        values = {
+            "idempotency_key": req.idempotency_key,
+            "created_at": req.created_at,
+            "kiosk_id": req.kiosk_id,
+            "name": req.name,
+            "phone": req.phone_e164,
+            "best_time": BestTime(req.best_time).value,
+            "status": Status.NEW.value,
+            "attempts": 0,
+            "notes": "",
+            "updated_at": now,
+        }
+        insert = pg_insert if self._is_pg else sqlite_insert
+        stmt = (
+            insert(_requests)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[_requests.c.idempotency_key])
+            .returning(_requests.c.id)
+        )
+        with write_transaction(self._engine) as conn:
+            new_id = conn.execute(stmt).scalar_one_or_none()
+            if new_id is not None:
+                self._notify(conn, new_id)
+            row = conn.execute(
+                select(_requests).where(_requests.c.idempotency_key == req.idempotency_key)
+            ).one()
+        if new_id is None:
+            log.info("request %d was already stored; resubmission ignored", row.id)
+        else:
+            log.info("stored request %d from kiosk %s", new_id, req.kiosk_id)
+        return _to_request(row)
+
+    # -- staff side: reading -------------------------------------------------------------
+
+    def get(self, request_id: int) -> CallbackRequest:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(_requests).where(_requests.c.id == request_id)).first()
+        if row is None:
+            raise RequestNotFound(request_id)
+        return _to_request(row)
+
+    def page(
+        self,
+        status: Status | None = None,
+        offset: int = 0,
+        limit: int = 50,
+        newest_first: bool = True,
+    ) -> list[CallbackRequest]:
+        """One page of requests ordered by creation time, optionally of one status."""
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must not be negative")
+        order = (
+            (_requests.c.created_at.desc(), _requests.c.id.desc())
+            if newest_first
+            else (_requests.c.created_at.asc(), _requests.c.id.asc())
+        )
+        stmt = select(_requests).order_by(*order).offset(offset).limit(limit)
+        if status is not None:
+            stmt = stmt.where(_requests.c.status == Status(status).value)
+        with self._engine.connect() as conn:
+            return [_to_request(row) for row in conn.execute(stmt)]
+
+    def page_after(
+        self, after_id: int = 0, status: Status | None = None, limit: int = 1000
+    ) -> list[CallbackRequest]:
+        """Requests with id > after_id in id order: stable paging while rows come and go."""
+        stmt = (
+            select(_requests).where(_requests.c.id > after_id).order_by(_requests.c.id).limit(limit)
+        )
+        if status is not None:
+            stmt = stmt.where(_requests.c.status == Status(status).value)
+        with self._engine.connect() as conn:
+            return [_to_request(row) for row in conn.execute(stmt)]
+
+    def count(self, status: Status | None = None) -> int:
+        stmt = select(func.count()).select_from(_requests)
+        if status is not None:
+            stmt = stmt.where(_requests.c.status == Status(status).value)
+        with self._engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def change_marker(self) -> ChangeMarker:
+        """A cheap value that differs whenever a request is added, changed or purged."""
+        # Separate subqueries let each max() read one end of an index instead of every row.
+        stmt = select(
+            select(func.coalesce(func.max(_requests.c.id), 0)).scalar_subquery(),
+            select(func.max(_requests.c.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(_requests).scalar_subquery(),
+        )
+        with self._engine.connect() as conn:
+            max_id, last_update, total = conn.execute(stmt).one()
+        return int(max_id), last_update, int(total)
+
+    def audit(self, request_id: int) -> list[AuditEntry]:
+        stmt = (
+            select(_audit)
+            .where(_audit.c.request_id == request_id)
+            .order_by(_audit.c.at, _audit.c.id)
+        )
+        with self._engine.connect() as conn:
+            return [
+                AuditEntry(r.id, r.request_id, r.at, r.actor, r.action, r.detail)
+                for r in conn.execute(stmt)
+            ]
+
+    # -- staff side: changes (each one audited in its own transaction) ----------------
+
+    def record_attempt(
+        self, request_id: int, outcome: Status, actor: str, note: str | None = None
+    ) -> CallbackRequest:
+        """A call that did not reach the patient: bumps attempts and sets the outcome."""
+        outcome = Status(outcome)
+        if outcome not in CALL_OUTCOMES:
+            raise ValueError(
+                f"{outcome} is not a call outcome; use set_status for reached patients"
+            )
+        actor = _check_actor(actor)
+        clean_note = _check_note(note) if note is not None else None
+        with write_transaction(self._engine) as conn:
+            row = self._lock_row(conn, request_id)
+            current = Status(row.status)
+            check_transition(current, outcome)
+            attempts = row.attempts + 1
+            now = self._now()
+            changes: dict[str, Any] = {
+                "status": outcome.value,
+                "attempts": attempts,
+                "updated_at": now,
+            }
+            detail = f"{current} -> {outcome}; attempt {attempts}"
+            if clean_note is not None:
+                changes["notes"] = _append_note(row.notes, clean_note, actor, now)
+                detail += "; note added"
+            self._update(conn, request_id, changes)
+            self._write_audit(conn, request_id, now, actor, "attempt", detail)
+        log.info("request %d: call attempt %d by %s", request_id, attempts, actor)
+        return self.get(request_id)
+
+    def set_status(self, request_id: int, status: Status, actor: str) -> CallbackRequest:
+        """Move a request on after the patient was reached, or close it."""
+        status = Status(status)
+        if status in CALL_OUTCOMES:
+            raise ValueError(f"{status} counts as a call attempt; use record_attempt")
+        actor = _check_actor(actor)
+        with write_transaction(self._engine) as conn:
+            row = self._lock_row(conn, request_id)
+            current = Status(row.status)
+            check_transition(current, status)
+            now = self._now()
+            self._update(conn, request_id, {"status": status.value, "updated_at": now})
+            self._write_audit(conn, request_id, now, actor, "status", f"{current} -> {status}")
+        log.info("request %d: %s -> %s by %s", request_id, current, status, actor)
+        return self.get(request_id)
+
+    def add_note(self, request_id: int, text: str, actor: str) -> CallbackRequest:
+        clean = _check_note(text)
+        actor = _check_actor(actor)
+        with write_transaction(self._engine) as conn:
+            row = self._lock_row(conn, request_id)
+            now = self._now()
+            notes = _append_note(row.notes, clean, actor, now)
+            self._update(conn, request_id, {"notes": notes, "updated_at": now})
+            self._write_audit(
+                conn, request_id, now, actor, "note", f"note added ({len(clean)} characters)"
+            )
+        log.info("request %d: note added by %s", request_id, actor)
+        return self.get(request_id)
+
+    def purge_closed(self, older_than_days: int, now: datetime | None = None) -> int:
+        """Delete closed requests (and their audit rows) untouched for that many days."""
+        if older_than_days < 0:
+            raise ValueError("older_than_days must not be negative")
+        cutoff = (now or self._now()) - timedelta(days=older_than_days)
+        doomed = select(_requests.c.id).where(
+            _requests.c.status == Status.CLOSED.value, _requests.c.updated_at < cutoff
+        )
+        with write_transaction(self._engine) as conn:
+            conn.execute(_audit.delete().where(_audit.c.request_id.in_(doomed)))
+            purged = conn.execute(_requests.delete().where(_requests.c.id.in_(doomed))).rowcount
+            if purged:
+                self._notify(conn, 0)
+        log.info("purged %d closed requests older than %d days", purged, older_than_days)
+        return int(purged)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the store's clock must return aware datetimes")
+        return now.astimezone(UTC)
+
+    def _lock_row(self, conn: Connection, request_id: int) -> Row[Any]:
+        # FOR UPDATE serialises staff edits on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
+        stmt = select(_requests).where(_requests.c.id == request_id).with_for_update()
+        row = conn.execute(stmt).first()
+        if row is None:
+            raise RequestNotFound(request_id)
+        return row
+
+    def _update(self, conn: Connection, request_id: int, changes: dict[str, Any]) -> None:
+        conn.execute(_requests.update().where(_requests.c.id == request_id).values(**changes))
+        self._notify(conn, request_id)
+
+    @staticmethod
+    def _write_audit(
+        conn: Connection, request_id: int, at: datetime, actor: str, action: str, detail: str
+    ) -> None:
+        conn.execute(
+            _audit.insert().values(
+                request_id=request_id, at=at, actor=actor, action=action, detail=detail
+            )
+        )
+
+    def _notify(self, conn: Connection, request_id: int) -> None:
+        # pg_notify is transactional: listeners hear of the change only if it commits.
+        if self._is_pg:
+            conn.execute(select(func.pg_notify(LISTEN_CHANNEL, str(request_id))))
+
+
+def _to_request(row: Row[Any]) -> CallbackRequest:
+    return CallbackRequest(
+        id=row.id,
+        idempotency_key=row.idempotency_key,
+        created_at=row.created_at,
+        kiosk_id=row.kiosk_id,
+        name=row.name,
+        phone=row.phone,
+        best_time=BestTime(row.best_time),
+        status=Status(row.status),
+        attempts=row.attempts,
+        notes=row.notes,
+        updated_at=row.updated_at,
+    )
+
+
+def _check_actor(actor: str) -> str:
+    clean = actor.strip() if isinstance(actor, str) else ""
+    if not clean or len(clean) > ACTOR_MAX_CHARS:
+        raise ValueError(f"actor must be 1 to {ACTOR_MAX_CHARS} characters")
+    return clean
+
+
+def _check_note(text: str) -> str:
+    clean = text.strip() if isinstance(text, str) else ""
+    if not clean or len(clean) > NOTE_MAX_CHARS:
+        raise ValueError(f"a note must be 1 to {NOTE_MAX_CHARS} characters")
+    return clean
+
+
+def _append_note(existing: str, note: str, actor: str, at: datetime) -> str:
+    entry = f"[{at:%Y-%m-%d %H:%M} UTC, {actor}] {note}"
+    return f"{existing}\n{entry}" if existing else entry

@@ -1,0 +1,210 @@
+"""Tests that opening an older queue database upgrades it without losing a row."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, create_engine, inspect, text
+
+from kiosk.callback_queue import schema
+from kiosk.callback_queue.engine import make_engine, write_transaction
+from kiosk.callback_queue.model import BestTime, NewRequest, Status
+from kiosk.callback_queue.store import CallbackStore
+
+T0 = datetime(2023, 11, 5, 8, 30, tzinfo=UTC)
+
+V1_ROWS: list[dict[str, Any]] = [
+    {
+        "id": n,
+        "idempotency_key": f"00000000-0000-4000-8000-00000000000{n}",
+        "created_at": T0 + timedelta(hours=n),
+        "name": name,
+        "phone": f"+1202555010{n}",
+        "best_time": best,
+        "status": status,
+        "attempts": attempts,
+        "notes": notes,
+    }
+    for n, name, best, status, attempts, notes in [
+        (1, "Ana María", "morning", "new", 0, ""),
+        (2, "李小龙", "evening", "no-answer", 2, "tried twice"),
+        (3, "O'Brien", "any", "closed", 1, "done"),
+    ]
+]
+
+
+def make_v1(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        with write_transaction(engine) as conn:
+            schema.create_v1(conn)
+            # Without explicit ids, as the v1 kiosk inserted them (so sequences advance).
+            rows = [{k: v for k, v in row.items() if k != "id"} for row in V1_ROWS]
+            conn.execute(schema.V1_METADATA.tables["callback_requests"].insert(), rows)
+    finally:
+        engine.dispose()
+
+
+def read_version(url: str) -> int | None:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return schema.read_version(conn)
+    finally:
+        engine.dispose()
+
+
+def describe(conn: Connection) -> dict[str, Any]:
+    insp = inspect(conn)
+    return {
+        table: {
+            "columns": sorted(
+                (c["name"], c["nullable"], type(c["type"]).__name__)
+                for c in insp.get_columns(table)
+            ),
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]))
+                for i in insp.get_indexes(table)
+                if not i.get("duplicates_constraint")
+                and not str(i["name"]).startswith("sqlite_autoindex")
+            ),
+            "unique": sorted(tuple(u["column_names"]) for u in insp.get_unique_constraints(table)),
+            "foreign_keys": sorted(
+                (f["referred_table"], tuple(f["constrained_columns"]))
+                for f in insp.get_foreign_keys(table)
+            ),
+        }
+        for table in sorted(insp.get_table_names())
+    }
+
+
+def test_v1_is_really_smaller() -> None:
+    v1 = schema.V1_METADATA.tables
+    assert set(v1) == {"meta", "callback_requests"}
+    assert "kiosk_id" not in v1["callback_requests"].c
+    assert "updated_at" not in v1["callback_requests"].c
+    assert schema.SCHEMA_VERSION == 2
+
+
+def test_upgrade_from_v1_keeps_every_row(store_url: str) -> None:
+    make_v1(store_url)
+    assert read_version(store_url) == 1
+    with CallbackStore.open(store_url) as store:
+        migrated = {r.id: r for r in store.page(limit=10)}
+        assert sorted(migrated) == [1, 2, 3]
+        for row in V1_ROWS:
+            req = migrated[row["id"]]
+            assert req.idempotency_key == row["idempotency_key"]
+            assert req.created_at == row["created_at"]
+            assert req.updated_at == row["created_at"]
+            assert (req.name, req.phone, req.notes) == (row["name"], row["phone"], row["notes"])
+            assert (req.best_time, req.status, req.attempts) == (
+                BestTime(row["best_time"]),
+                Status(row["status"]),
+                row["attempts"],
+            )
+            assert req.kiosk_id == "unknown"
+        # The upgraded database works fully: new ids continue, audit rows are written.
+        fresh = store.submit(NewRequest.create("k9", "New One", "+12025550199", BestTime.ANY))
+        assert fresh.id == 4
+        store.record_attempt(2, Status.LEFT_VOICEMAIL, "sam")
+        assert store.get(2).attempts == 3
+        assert [e.action for e in store.audit(2)] == ["attempt"]
+        assert store.count(Status.NO_ANSWER) == 0
+    assert read_version(store_url) == schema.SCHEMA_VERSION
+
+
+def test_upgraded_schema_matches_a_fresh_one(store_url: str, tmp_path: Any) -> None:
+    make_v1(store_url)
+    CallbackStore.open(store_url).close()
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        upgraded = describe(conn)
+    engine.dispose()
+
+    fresh_engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    if not store_url.startswith("sqlite"):
+        fresh_engine.dispose()
+        fresh_engine = make_engine(store_url.rsplit("/", 1)[0] + "/postgres")
+        with write_transaction(fresh_engine) as conn:
+            conn.execute(text("CREATE SCHEMA fresh"))
+            conn.execute(text("SET LOCAL search_path TO fresh"))
+            schema.upgrade(conn)
+            expected = describe(conn)
+            conn.execute(text("DROP SCHEMA fresh CASCADE"))
+    else:
+        with write_transaction(fresh_engine) as conn:
+            schema.upgrade(conn)
+            expected = describe(conn)
+    fresh_engine.dispose()
+    assert set(upgraded) == {"audit_log", "callback_requests", "meta"}
+    assert len(upgraded["callback_requests"]["indexes"]) == 4
+    assert upgraded == expected
+
+
+def test_failed_migration_leaves_v1_untouched(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_v1(store_url)
+
+    def half_done(conn: Connection) -> None:
+        conn.execute(text("DELETE FROM callback_requests WHERE id = 1"))
+        conn.execute(text("ALTER TABLE callback_requests ADD COLUMN junk INTEGER"))
+        raise RuntimeError("power cut")
+
+    monkeypatch.setitem(schema.MIGRATIONS, 1, half_done)
+    with pytest.raises(RuntimeError, match="power cut"):
+        CallbackStore.open(store_url)
+    assert read_version(store_url) == 1
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        ids = conn.execute(text("SELECT id FROM callback_requests ORDER BY id")).scalars().all()
+        columns = {c["name"] for c in inspect(conn).get_columns("callback_requests")}
+    engine.dispose()
+    assert ids == [1, 2, 3]
+    assert "junk" not in columns
+    monkeypatch.undo()
+    with CallbackStore.open(store_url) as store:
+        assert store.count() == 3
+
+
+def test_newer_schema_is_refused(store_url: str) -> None:
+    CallbackStore.open(store_url).close()
+    engine = make_engine(store_url)
+    with write_transaction(engine) as conn:
+        conn.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
+    engine.dispose()
+    with pytest.raises(schema.SchemaTooNew, match="99"):
+        CallbackStore.open(store_url)
+
+
+def test_unversioned_queue_table_is_refused(store_url: str) -> None:
+    engine = make_engine(store_url)
+    with write_transaction(engine) as conn:
+        conn.execute(text("CREATE TABLE callback_requests (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="without a schema version"):
+        CallbackStore.open(store_url)
+
+
+def test_kiosks_opening_a_new_database_together_do_not_collide(store_url: str) -> None:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def opener() -> None:
+        try:
+            barrier.wait()
+            CallbackStore.open(store_url).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert read_version(store_url) == schema.SCHEMA_VERSION
