@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import stat
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from kiosk.callback_queue.engine import _enable_wal
 from kiosk.callback_queue.model import (
     BestTime,
     InvalidTransition,
@@ -403,3 +405,37 @@ def test_plain_postgresql_urls_use_psycopg(pg_url: str) -> None:
 def test_sqlite_file_uris_are_refused() -> None:
     with pytest.raises(ValueError, match="file: URI"):
         CallbackStore.open("sqlite:///file:queue.db?mode=rwc&uri=true")
+
+
+class FlakyCursor:
+    """Answers PRAGMA journal_mode like SQLite does when another connection races it."""
+
+    def __init__(self, failures: list[str], mode: str = "wal") -> None:
+        self.failures = failures
+        self.mode = mode
+        self.calls = 0
+
+    def execute(self, sql: str) -> FlakyCursor:
+        self.calls += 1
+        if self.failures:
+            raise sqlite3.OperationalError(self.failures.pop(0))
+        return self
+
+    def fetchone(self) -> tuple[str]:
+        return (self.mode,)
+
+
+def test_wal_switch_retries_while_another_connection_holds_the_lock() -> None:
+    cursor = FlakyCursor(["database is locked", "database is locked"])
+    _enable_wal(cursor)  # type: ignore[arg-type]
+    assert cursor.calls == 3
+
+
+def test_wal_switch_does_not_hide_other_errors() -> None:
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        _enable_wal(FlakyCursor(["disk I/O error"]))  # type: ignore[arg-type]
+
+
+def test_wal_refusal_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    _enable_wal(FlakyCursor([], mode="delete"))  # type: ignore[arg-type]
+    assert "refused WAL" in caplog.text
