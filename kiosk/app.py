@@ -13,6 +13,7 @@ from kiosk.content import Content, ContentError, load_content
 from kiosk.ui.lockdown import LockedWindow
 
 if TYPE_CHECKING:
+    from kiosk.callback_queue.outbox import ResilientQueue
     from kiosk.ui.queue_worker import QueueWorker
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def _queue_worker(config: Config) -> QueueWorker:
     retention_days = config.staff.retention_days
 
     def open_queue():  # runs on the worker thread, after the first frame
+        import kiosk.callback_queue.validation  # noqa: F401 - warm the form's first submit
         from kiosk.callback_queue.outbox import ResilientQueue
 
         queue = ResilientQueue(url, outbox)
@@ -74,13 +76,12 @@ def _queue_worker(config: Config) -> QueueWorker:
     return QueueWorker(open_queue)
 
 
-def _purge_expired(queue, retention_days: int) -> None:
+def _purge_expired(queue: ResilientQueue, retention_days: int) -> None:
+    """Closed requests past retention go, with their personal data, each time the kiosk starts."""
     try:
-        store = queue.store() if hasattr(queue, "store") else None
-        if store is not None:
-            removed = store.purge_closed(retention_days)
-            if removed:
-                log.info("retention: deleted %d closed request(s)", removed)
+        removed = queue.store().purge_closed(retention_days)
+        if removed:
+            log.info("retention: deleted %d closed request(s)", removed)
     except Exception:  # retention is housekeeping: never stop the kiosk for it
         log.exception("retention purge failed")
 

@@ -7,6 +7,7 @@ queue worker. The patient sees "thank you" only after the request is durably sto
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.callback_queue.model import BestTime, NewRequest
-from kiosk.callback_queue.validation import MESSAGES, ValidationResult, validate_consult
 from kiosk.i18n import N_, Translator
 from kiosk.ui.touch import make_kinetic
 from kiosk.ui.touch_keyboard import LetterKeyboard, NumericKeypad
+
+if TYPE_CHECKING:
+    from kiosk.callback_queue.validation import ValidationResult
 
 DONE_RETURN_MS = 12_000
 FORM_MIN_WIDTH = 460
@@ -223,6 +226,9 @@ class ConsultScreen(QWidget):
     def try_submit(self) -> None:
         if self._in_flight:
             return
+        # phonenumbers' metadata takes ~60 ms to import: pay it at the first submit, not at start-up.
+        from kiosk.callback_queue.validation import validate_consult
+
         result = validate_consult(
             self.name.text(),
             self.phone.text(),
@@ -253,6 +259,8 @@ class ConsultScreen(QWidget):
         return self._pending
 
     def _show_errors(self, result: ValidationResult) -> None:
+        from kiosk.callback_queue.validation import MESSAGES
+
         first = None
         for field, label in self.field_errors.items():
             error = result.error_for(field)
