@@ -88,17 +88,20 @@ def _purge_expired(queue: ResilientQueue, retention_days: int) -> None:
 
 def _consult_screens(config: Config, worker: QueueWorker) -> dict:
     from kiosk.navigation import CONSULT, CONSULT_DONE
-    from kiosk.ui.consult_form import ConsultDoneScreen, ConsultScreen
 
     def submit(request, on_done, on_error) -> None:
         worker.run(lambda queue: queue.submit(request), on_done, on_error)
 
     def consult(window) -> QWidget:
+        from kiosk.ui.consult_form import ConsultScreen  # built after the first frame
+
         screen = ConsultScreen(window.tr_, config.clinic.region, config.kiosk_id, submit)
         screen.submitted.connect(lambda: window.replace_screen(CONSULT_DONE))
         return screen
 
     def done(window) -> QWidget:
+        from kiosk.ui.consult_form import ConsultDoneScreen
+
         screen = ConsultDoneScreen(window.tr_, config.clinic.callback_promise)
         screen.finished.connect(window.go_home)
         return screen

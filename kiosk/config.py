@@ -7,7 +7,6 @@ A bad file never raises: problems are collected so the kiosk can show them to st
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -370,6 +369,8 @@ def _toml_type(value: Any) -> str:
 
 
 def _did_you_mean(word: str, candidates: Iterable[str], section: str | None = None) -> str:
+    import difflib  # only a config with a typo pays for it
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     if not close:
         return ""

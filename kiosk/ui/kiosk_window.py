@@ -20,6 +20,7 @@ from kiosk.config import Config
 from kiosk.content import Content
 from kiosk.i18n import LANGUAGE_NAMES, Translator, translator
 from kiosk.navigation import CONSULT, HOME, Navigator, section_screen
+from kiosk.ui.first_frame import after_first_paint
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.icons import icon
 from kiosk.ui.idle_guard import IdleGuard
@@ -31,6 +32,7 @@ from kiosk.ui.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.ui.touch import no_context_menus
 
 STAFF_HOLD_MS = 3000
+DEFERRED_BUILD_MS = 30
 
 
 class HoldButton(QPushButton):
@@ -70,7 +72,8 @@ class KioskWindow(LockedWindow):
         self.language = config.kiosk.language
         self.theme = "calm"
         self.text_size = "default"
-        self.screens: dict[str, QWidget] = {}
+        self._screens: dict[str, QWidget] = {}
+        self._pending: list[tuple[str, Callable[[], QWidget]]] = []
 
         self._build_top_bar()
         self.stack = QStackedWidget()
@@ -99,6 +102,8 @@ class KioskWindow(LockedWindow):
         self.setStyleSheet(stylesheet(self.theme, self.text_size))
         self._build_screens()
         no_context_menus(self)
+        # Build the other screens once Home is on the glass and the event loop is free.
+        after_first_paint(self, self.ensure_built, DEFERRED_BUILD_MS)
         self.apply_look()
 
     # --- building -----------------------------------------------------------------------
@@ -201,37 +206,31 @@ class KioskWindow(LockedWindow):
             self.show_screen(current)
 
     def _build_screens(self) -> None:
-        """(Re)build every screen in the current language; object names stay the same."""
-        for widget in self.screens.values():
+        """(Re)build the screens in the current language; object names stay the same.
+
+        Only Home is built before the first frame. The rest are built right after it is
+        painted, or at once when anything asks for them (navigation, ``screens``,
+        ``findChild``), so nobody ever sees a screen missing.
+        """
+        for widget in self._screens.values():
             self.stack.removeWidget(widget)
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
-        self.screens = {}
+        self._screens = {}
         tr = self.tr_
         content = self._load_content(self.language)
         self.content = content
         self.navigator = Navigator([s.id for s in content.sections])
-        palette = self.palette_
 
-        home = HomeScreen(content, self.config.clinic.name, tr, palette)
+        home = HomeScreen(content, self.config.clinic.name, tr, self.palette_)
         home.section_chosen.connect(lambda sid: self.show_screen(section_screen(sid)))
         home.consult_chosen.connect(lambda: self.show_screen(CONSULT))
         self._add(HOME, home)
-        sections = content.sections
-        for index, section in enumerate(sections):
-            following = sections[index + 1] if index + 1 < len(sections) else None
-            screen = SectionScreen(section, following.title if following else None, tr, palette,
-                                   self.read_aloud, self.language)
-            screen.consult_chosen.connect(lambda: self.show_screen(CONSULT))
-            screen.swiped.connect(self.swipe)
-            if following:
-                screen.next_chosen.connect(
-                    lambda f=following.id: self.show_screen(section_screen(f))
-                )
-            self._add(section_screen(section.id), screen)
-        for name, factory in self._extra_factories.items():
-            self._add(name, factory(self))
+        self._pending = [(section_screen(s.id), lambda i=i: self._section_screen(i))
+                         for i, s in enumerate(content.sections)]
+        self._pending += [(name, lambda f=factory: f(self))
+                          for name, factory in self._extra_factories.items()]
         self.nav_back.setText(tr("Back"))
         self.nav_home.setText(tr("Home"))
         self.nav_back.setAccessibleName(tr("Back"))
@@ -239,12 +238,42 @@ class KioskWindow(LockedWindow):
         self.staff_trigger.setAccessibleName(self.config.clinic.name)
         self._label_top_controls()
         self.idle_warning.set_translator(tr)
-        for screen in self.screens.values():
-            no_context_menus(screen)
         self._show(HOME)
 
+    def _section_screen(self, index: int) -> QWidget:
+        sections = self.content.sections
+        section = sections[index]
+        following = sections[index + 1] if index + 1 < len(sections) else None
+        screen = SectionScreen(section, following.title if following else None, self.tr_,
+                               self.palette_, self.read_aloud, self.language)
+        screen.consult_chosen.connect(lambda: self.show_screen(CONSULT))
+        screen.swiped.connect(self.swipe)
+        if following:
+            screen.next_chosen.connect(lambda: self.show_screen(section_screen(following.id)))
+        return screen
+
+    def ensure_built(self) -> None:
+        """Build every screen still waiting to be built."""
+        while self._pending:
+            name, build = self._pending.pop(0)
+            self._add(name, build())
+
+    @property
+    def screens(self) -> dict[str, QWidget]:
+        self.ensure_built()
+        return self._screens
+
+    def findChild(self, *args, **kwargs):  # noqa: N802 - Qt API: the unbuilt screens count too
+        self.ensure_built()
+        return super().findChild(*args, **kwargs)
+
+    def findChildren(self, *args, **kwargs):  # noqa: N802 - Qt API
+        self.ensure_built()
+        return super().findChildren(*args, **kwargs)
+
     def _add(self, name: str, widget: QWidget) -> None:
-        self.screens[name] = widget
+        no_context_menus(widget)
+        self._screens[name] = widget
         self.stack.addWidget(widget)
 
     def apply_look(self) -> None:
@@ -258,7 +287,7 @@ class KioskWindow(LockedWindow):
         self.text_size_button.setIcon(icon("mdi6.format-size", palette.accent))
         self.contrast_button.setIcon(icon("mdi6.contrast-circle", palette.accent))
         self.lang_button.setIcon(icon("mdi6.translate", palette.accent))
-        for screen in self.screens.values():
+        for screen in self._screens.values():
             apply = getattr(screen, "apply_palette", None)
             if apply:
                 apply(palette)
@@ -284,7 +313,9 @@ class KioskWindow(LockedWindow):
         self._show(self.navigator.swipe(step))
 
     def _show(self, name: str) -> None:
-        widget = self.screens[name]
+        if name not in self._screens:
+            self.ensure_built()
+        widget = self._screens[name]
         previous = self.stack.currentWidget()
         if previous is not None and previous is not widget:
             leave = getattr(previous, "leave", None)
@@ -309,7 +340,7 @@ class KioskWindow(LockedWindow):
             "default",
         ):
             return False
-        return all(getattr(s, "is_pristine", lambda: True)() for s in self.screens.values())
+        return all(getattr(s, "is_pristine", lambda: True)() for s in self._screens.values())
 
     def reset_for_next_visitor(self) -> None:
         """Forget everything the last visitor did: place, scroll, open cards, typing, choices."""
@@ -322,7 +353,7 @@ class KioskWindow(LockedWindow):
             self.language = self.config.kiosk.language
             self._build_screens()
             look_changed = True
-        for screen in self.screens.values():
+        for screen in self._screens.values():
             reset = getattr(screen, "reset", None)
             if reset:
                 reset()

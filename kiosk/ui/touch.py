@@ -30,7 +30,8 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
 
 def no_context_menus(root: QWidget) -> None:
     root.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
-    for child in root.findChildren(QWidget):
+    # The base method: a window that builds screens on demand must not build them for this.
+    for child in QWidget.findChildren(root, QWidget):
         child.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
 
 
