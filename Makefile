@@ -36,6 +36,7 @@ screenshots: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
+	@du -sh dist/kiosk
 
 clean:
 	rm -rf build dist

@@ -72,8 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return export(config_path, fmt=args.format, status=args.status)
     if command == "staff":
+        from kiosk.crash_guard import install_crash_guard
+        from kiosk.logging_setup import STAFF_LOG_FILE, configure_logging
+        from kiosk.paths import log_dir
         from kiosk.staff_commands import run_staff_console
 
+        configure_logging(log_dir(), file_name=STAFF_LOG_FILE)
+        install_crash_guard(None)  # logged; the console is an ordinary window
         return run_staff_console(config_path)
     if command == "self-test":
         from kiosk.self_test import run_self_test
@@ -85,15 +90,49 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
+    from kiosk.crash_guard import install_crash_guard
+    from kiosk.logging_setup import configure_logging
+    from kiosk.paths import log_dir
 
+    configure_logging(log_dir())  # first: build_kiosk logs why a kiosk is out of order
     app = QApplication.instance() or QApplication([sys.argv[0]])
     window = build_kiosk(config_path, windowed=windowed)
+
+    def rebuild() -> None:
+        """After a crash: a fresh window from the config file, then the broken one goes."""
+        nonlocal window
+        broken, window = window, build_kiosk(config_path, windowed=windowed)
+        window.present()
+        worker = getattr(broken, "queue_worker", None)
+        if worker is not None:
+            worker.shutdown()
+        broken.release()
+        broken.close()
+        broken.deleteLater()
+
+    # In kiosk mode a crash rebuilds the window; a windowed try-out only logs it.
+    guard = install_crash_guard(rebuild if window.kiosk_mode else None)
+    awake = []  # asked once the loop runs: a slow D-Bus must not hold up the first frame
+
+    def stay_awake() -> None:
+        from kiosk.keep_awake import keep_screen_awake
+
+        awake.append(keep_screen_awake())
+
+    if window.kiosk_mode:
+        QTimer.singleShot(0, stay_awake)
     if quit_after_first_frame:
         from kiosk.ui.first_frame import quit_after_first_paint
 
         quit_after_first_paint(window, app)
     window.present()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        for handle in awake:
+            handle.release()
+        guard.uninstall()

@@ -27,4 +27,6 @@ def after_first_paint(window: QWidget, callback: Callable[[], object], delay_ms:
 
 
 def quit_after_first_paint(window: QWidget, app: QCoreApplication) -> None:
-    after_first_paint(window, app.quit)
+    # exit(), not quit(): Qt 6's quit() first asks every window to close, and a locked
+    # kiosk window refuses.
+    after_first_paint(window, lambda: app.exit(0))

@@ -1,0 +1,109 @@
+"""Sends the kiosk's log to a few size-capped files that never hold a patient's phone number.
+
+Qt-free. The kiosk runs for months unattended: the log rotates (``MAX_BYTES`` ×
+``BACKUP_COUNT`` at most) instead of filling the disk, and every record passes through
+``PhoneNumberMask`` before it is written. The code already logs request ids rather than
+personal data; the mask is defence in depth against a message or traceback that slips one in.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+LOG_FILE = "kiosk.log"
+STAFF_LOG_FILE = "staff-console.log"
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 5
+LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+MASK = "[phone removed]"
+#: Fewer digits than this is a count, an id or a year, not a phone number.
+MIN_PHONE_DIGITS = 7
+
+# Digits, optionally led by "+" or "(", joined by the separators people write numbers with.
+# ":" is deliberately not a separator, so times of day stay readable.
+_PHONE_LIKE = re.compile(r"(?<![\d+])\+?\(?\d(?:[ ./\-]?\(?\)?[ ]?\d)+")
+# Digit runs that look like a phone number but are dates or IPv4 addresses, kept as they are.
+_NOT_A_PHONE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2})?"  # an ISO date, maybe with the hour after it
+    r"|\d{1,3}(?:\.\d{1,3}){3}"  # an IPv4 address
+)
+
+
+def mask_phone_numbers(text: str) -> str:
+    """``text`` with every phone-number-like run of digits replaced by ``MASK``."""
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group(0)
+        digits = sum(ch.isdigit() for ch in found)
+        if digits < MIN_PHONE_DIGITS or _NOT_A_PHONE.fullmatch(found):
+            return found
+        return MASK
+
+    return _PHONE_LIKE.sub(replace, text)
+
+
+class PhoneNumberMask(logging.Filter):
+    """Rewrites a record's message, traceback and stack so no phone number reaches a handler."""
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_phone_numbers(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # Formatter.format() reuses exc_text once it is set, so the masked text is what prints.
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_phone_numbers(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_phone_numbers(record.stack_info)
+        return True
+
+
+def configure_logging(
+    log_dir: Path,
+    level: str | int = "INFO",
+    *,
+    file_name: str = LOG_FILE,
+    stderr: bool = True,
+) -> Path:
+    """Log to ``log_dir/file_name`` (rotating) and, if there is one, warnings to stderr.
+
+    Each program on a machine gets its own file (the staff console: ``STAFF_LOG_FILE``):
+    two processes must not rotate one file. Replaces handlers an earlier call installed, so
+    calling it twice does not double lines. Returns the log file's path.
+    """
+    log_dir = Path(log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / file_name
+    formatter = logging.Formatter(LINE_FORMAT)
+    mask = PhoneNumberMask()
+
+    file_handler = RotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+    )
+    handlers: list[logging.Handler] = [file_handler]
+    # A windowed Windows build has no stderr at all (sys.stderr is None).
+    if stderr and sys.stderr is not None:
+        console = logging.StreamHandler()
+        console.setLevel(logging.WARNING)
+        handlers.append(console)
+
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_kiosk_handler", False)]:
+        root.removeHandler(old)
+        old.close()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(mask)
+        handler._kiosk_handler = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+    logging.captureWarnings(True)
+    return path
