@@ -7,7 +7,8 @@ DEMO_CONFIG := resources/demo-config.toml
 
 .PHONY: run test test-fast bench screenshots build lint check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/system-deps.sh
+	bash tools/system-deps.sh
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the kiosk and its tests need, when they are missing.
+# Called by `make` (and so by CI); as non-root it only says what is missing.
+set -euo pipefail
+
+need_apt=()
+command -v make >/dev/null || need_apt+=(make)
+# The PostgreSQL tests start their own server from Debian's binaries.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# Qt's offscreen platform still links against these.
+for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libGL.so.1 libdbus-1.so.3; do
+  ldconfig -p | grep -q "$lib" || { need_apt+=(libegl1 libxkbcommon0 libfontconfig1 libgl1 libdbus-1-3); break; }
+done
+# Read aloud (QtTextToSpeech) links against PulseAudio's client library.
+ldconfig -p | grep -q libpulse.so.0 || need_apt+=(libpulse0)
+fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+  else
+    echo "missing system packages (install them as root): ${need_apt[*]}" >&2
+  fi
+fi
+
