@@ -53,7 +53,23 @@ def main(out_dir: str = "docs/screenshots") -> int:
     window.idle.warning_started.emit(12)
     grab(window, out, "idle-warning", app)
     window.idle_warning.hide()
+    for suffix, change in variants(window):
+        window.reset_for_next_visitor()
+        change()
+        for name in ("home", "section-how-it-works", "consult"):
+            window.go_home()
+            if name != "home":
+                window.show_screen(name)
+            grab(window, out, f"{name}-{suffix}", app)
+    window.reset_for_next_visitor()
     return 0
+
+
+def variants(window):
+    yield "large-text", window.cycle_text_size
+    yield "largest-text", lambda: (window.cycle_text_size(), window.cycle_text_size())
+    yield "high-contrast", window.toggle_contrast
+    yield "spanish", window.toggle_language
 
 
 def extra_screens(window):

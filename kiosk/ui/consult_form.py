@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QGridLayout,
@@ -34,9 +35,7 @@ if TYPE_CHECKING:
     from kiosk.callback_queue.validation import ValidationResult
 
 DONE_RETURN_MS = 12_000
-FORM_MIN_WIDTH = 460
 KEYBOARD_MAX_WIDTH = 700
-KEYBOARD_MAX_HEIGHT = 320
 TIME_CHOICES = (
     (BestTime.MORNING, N_("Morning")),
     (BestTime.AFTERNOON, N_("Afternoon")),
@@ -114,21 +113,13 @@ class ConsultScreen(QWidget):
         self.submit_button.setMinimumHeight(80)
         self.submit_button.clicked.connect(self.try_submit)
 
-        form = QWidget()
-        form.setObjectName("scroll-content")
-        column = QVBoxLayout(form)
-        column.setContentsMargins(40, 8, 16, 16)
-        column.setSpacing(10)
-        self._add_field(column, "name", tr("Your name"), self.name)
-        self._add_field(column, "phone", tr("Phone number"), self.phone)
-        self._add_field(column, "best_time", tr("Best time to call"), time_row)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(form)
-        make_kinetic(scroll)
-        self._scroll = scroll
+        form = QVBoxLayout()
+        form.setContentsMargins(40, 8, 16, 16)
+        form.setSpacing(10)
+        self._add_field(form, "name", tr("Your name"), self.name)
+        self._add_field(form, "phone", tr("Phone number"), self.phone)
+        self._add_field(form, "best_time", tr("Best time to call"), time_row)
+        form.addStretch(1)
 
         self.letters = LetterKeyboard(tr)
         self.letters.typed.connect(self._type_letter)
@@ -141,8 +132,6 @@ class ConsultScreen(QWidget):
         self.keyboards.addWidget(self.letters)
         self.keyboards.addWidget(self.keypad)
         self.keyboards.setMaximumWidth(KEYBOARD_MAX_WIDTH)
-        self.keyboards.setMaximumHeight(KEYBOARD_MAX_HEIGHT)
-        scroll.setMinimumWidth(FORM_MIN_WIDTH)
 
         keyboard_panel = QVBoxLayout()
         keyboard_panel.setContentsMargins(16, 8, 40, 16)
@@ -158,22 +147,40 @@ class ConsultScreen(QWidget):
         header.setSpacing(4)
         header.addWidget(title)
         header.addWidget(intro)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(scroll, 1)
-        row.addLayout(keyboard_panel, 1)
-        page = QVBoxLayout(self)
-        page.setContentsMargins(0, 0, 0, 0)
-        page.setSpacing(0)
-        page.addLayout(header)
-        page.addLayout(row, 1)
+        # Side by side at the default text size; stacked when larger text needs the width.
+        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(0)
+        self._row.addLayout(form, 1)
+        self._row.addLayout(keyboard_panel, 1)
+
+        page = QWidget()
+        page.setObjectName("scroll-content")
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(header)
+        column.addLayout(self._row, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        make_kinetic(scroll)
+        self._scroll = scroll
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         self.name.textEdited.connect(lambda _: self._clear_error("name"))
         self.phone.textEdited.connect(lambda _: self._clear_error("phone"))
         self.times.buttonClicked.connect(lambda _: self._clear_error("best_time"))
         self.consent.toggled.connect(lambda _: self._clear_error("consent"))
         self.focus_field(self.name)
+
+    def apply_text_size(self, size: str) -> None:
+        stacked = size != "default"
+        self._row.setDirection(
+            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight)
 
     # --- building helpers -----------------------------------------------------------------
     def _line_edit(self, name: str, accessible: str) -> QLineEdit:

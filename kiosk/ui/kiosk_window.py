@@ -273,6 +273,7 @@ class KioskWindow(LockedWindow):
 
     def _add(self, name: str, widget: QWidget) -> None:
         no_context_menus(widget)
+        self._style_screen(widget)
         self._screens[name] = widget
         self.stack.addWidget(widget)
 
@@ -288,9 +289,16 @@ class KioskWindow(LockedWindow):
         self.contrast_button.setIcon(icon("mdi6.contrast-circle", palette.accent))
         self.lang_button.setIcon(icon("mdi6.translate", palette.accent))
         for screen in self._screens.values():
-            apply = getattr(screen, "apply_palette", None)
-            if apply:
-                apply(palette)
+            self._style_screen(screen)
+
+    def _style_screen(self, screen: QWidget) -> None:
+        """What a stylesheet cannot do: icons drawn in the theme's colours, layouts for text size."""
+        apply = getattr(screen, "apply_palette", None)
+        if apply:
+            apply(self.palette_)
+        resize = getattr(screen, "apply_text_size", None)
+        if resize:
+            resize(self.text_size)
 
     # --- navigation ---------------------------------------------------------------------
     def current_screen(self) -> str:

@@ -21,6 +21,7 @@ from kiosk.i18n import Translator
 from kiosk.ui.icons import icon
 from kiosk.ui.read_aloud import ReadAloud
 from kiosk.ui.theme import Palette
+from kiosk.ui.tile import Tile
 from kiosk.ui.touch import SwipeDetector, make_kinetic
 
 # Long lines are hard to follow; beyond this the text column stays centred.
@@ -76,13 +77,11 @@ class MechanismCard(QWidget):
     def __init__(self, number: int, card: Card, tr: Translator) -> None:
         super().__init__()
         self._card = card
-        self.button = QPushButton(card.title)
+        self.button = Tile(card.title, tr("Tap to read more"), role="card", grow=False)
         self.button.setObjectName(f"card-{number}")
-        self.button.setProperty("role", "card")
         self.button.setCheckable(True)
         self.button.setAccessibleName(card.title)
         self.button.setAccessibleDescription(tr("Tap to read more"))
-        self.button.setIconSize(QSize(40, 40))
         self.detail = MarkdownLabel(card.body, "card-detail")
         self.detail.setProperty("card", number)
         self.detail.setVisible(False)
@@ -94,7 +93,7 @@ class MechanismCard(QWidget):
         layout.addWidget(self.detail)
 
     def apply_palette(self, palette: Palette) -> None:
-        self.button.setIcon(icon(self._card.icon, palette.accent))
+        self.button.set_icon(icon(self._card.icon, palette.accent), 44)
 
     def close_detail(self) -> None:
         self.button.setChecked(False)
@@ -138,7 +137,6 @@ class SectionScreen(QWidget):
         self._stop_text, self._read_text = tr("Stop reading"), tr("Read aloud")
         if read_aloud:
             read_aloud.speaking_changed.connect(self._speaking_changed)
-        heading.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.body = MarkdownLabel(section.body, "section-body")
 
@@ -153,22 +151,24 @@ class SectionScreen(QWidget):
         column.setContentsMargins(56, 32, 56, 40)
         column.setSpacing(24)
         column.addLayout(heading)
+        column.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.body)
 
         self.cards = [MechanismCard(n, card, tr) for n, card in enumerate(section.cards, 1)]
         for card in self.cards:
             column.addWidget(card)
 
-        consult = QPushButton(tr("Request a free 15-minute phone consult"))
+        # Tiles wrap their words: long titles stay whole at every text size and language.
+        consult = Tile(tr("Request a free 15-minute phone consult"),
+                       tr("Leave your name and number. We will call you."), role="tile-cta",
+                       grow=False)
         consult.setObjectName("section-consult")
-        consult.setProperty("role", "cta")
-        consult.setIconSize(QSize(40, 40))
         consult.clicked.connect(self.consult_chosen)
         self._consult = consult
         column.addSpacing(8)
         column.addWidget(consult)
         if next_title:
-            following = QPushButton(tr("Next: {title}", title=next_title))
+            following = Tile(tr("Next: {title}", title=next_title), "", grow=False)
             following.setObjectName("section-next")
             following.clicked.connect(self.next_chosen)
             column.addWidget(following)
@@ -222,7 +222,7 @@ class SectionScreen(QWidget):
         self._title_icon.setPixmap(
             icon(self.section.icon, palette.accent).pixmap(QSize(56, 56), self.devicePixelRatioF())
         )
-        self._consult.setIcon(icon("mdi6.phone-in-talk", palette.cta_text))
+        self._consult.set_icon(icon("mdi6.phone-in-talk", palette.cta_text), 48)
         for card in self.cards:
             card.apply_palette(palette)
 

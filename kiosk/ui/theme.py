@@ -63,6 +63,27 @@ HIGH_CONTRAST = Palette(
 
 THEMES = {"calm": CALM, "high-contrast": HIGH_CONTRAST}
 
+# Every (text, background) pair the stylesheet draws, by palette role.
+TEXT_PAIRS = (
+    ("text", "window"), ("text", "surface"), ("muted", "window"), ("muted", "surface"),
+    ("accent", "surface"), ("accent", "window"), ("accent_text", "accent"),
+    ("cta_text", "cta"), ("error", "window"), ("error", "surface"),
+)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)),
+                             reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 # Logical pixel sizes at the default text size; the stylesheet multiplies them.
 BASE_SIZES = {"body": 24, "small": 20, "title": 40, "heading": 30, "button": 24, "tile": 26}
 

@@ -8,12 +8,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 
 class Tile(QPushButton):
-    def __init__(self, title: str, summary: str, role: str = "tile") -> None:
+    def __init__(self, title: str, summary: str, role: str = "tile", grow: bool = True) -> None:
         super().__init__()
         self.setProperty("role", role)
         self.setAccessibleName(title)
         self.setAccessibleDescription(summary)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        vertical = QSizePolicy.Policy.Expanding if grow else QSizePolicy.Policy.Preferred
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, vertical)
         self._icon = QLabel()
         self._icon.setObjectName("tile-icon")
         self._title = QLabel(title)
@@ -44,7 +45,7 @@ class Tile(QPushButton):
         return self._title.text()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return self.layout().sizeHint().expandedTo(QSize(200, 120))
+        return self.layout().sizeHint().expandedTo(QSize(200, 80))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return self.layout().minimumSize().expandedTo(QSize(64, 96))
+        return self.layout().minimumSize().expandedTo(QSize(64, 80))
