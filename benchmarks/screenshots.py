@@ -43,6 +43,8 @@ def main(out_dir: str = "docs/screenshots") -> int:
         screen = window.screens[f"section-{section.id}"]
         if screen.cards:
             screen.cards[0].button.click()
+            app.processEvents()
+            screen._scroll.ensureWidgetVisible(screen.cards[0].detail, 0, 40)
             grab(window, out, f"section-{section.id}-card-open", app)
             screen.reset()
     for name, action in extra_screens(window):
