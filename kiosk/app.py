@@ -1,4 +1,4 @@
-"""Wiring: builds the kiosk window and the staff console from a config path, as main.py runs them."""
+"""Wiring: builds the kiosk window and the staff console from a config path, as main.py does."""
 
 from __future__ import annotations
 

@@ -421,7 +421,8 @@ def production_problems(config: Config) -> list[ConfigProblem]:
                 shown,
                 None,
                 "staff.pin_hash",
-                "no staff PIN is set; run `kiosk set-pin --config PATH` (only demo configs may omit it)",
+                "no staff PIN is set; run `kiosk set-pin --config PATH` "
+                "(only demo configs may omit it)",
             )
         )
     return problems

@@ -1,4 +1,4 @@
-"""Shared fixtures: offscreen Qt, throwaway configs, and a kiosk built exactly as main.py builds it."""
+"""Shared fixtures: offscreen Qt, throwaway configs, and the kiosk exactly as main.py builds it."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def make_config(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def build(qtbot) -> Iterator[Callable[..., object]]:
-    """build(config_path, windowed=...) -> the kiosk window, shown at tablet size, torn down after."""
+    """build(config_path, windowed=...): the kiosk window at tablet size, torn down after."""
     from kiosk.app import build_kiosk
 
     windows = []

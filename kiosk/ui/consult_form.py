@@ -233,7 +233,7 @@ class ConsultScreen(QWidget):
     def try_submit(self) -> None:
         if self._in_flight:
             return
-        # phonenumbers' metadata takes ~60 ms to import: pay it at the first submit, not at start-up.
+        # phonenumbers' metadata takes ~60 ms to import: paid at the first submit, not at start.
         from kiosk.callback_queue.validation import validate_consult
 
         result = validate_consult(

@@ -292,7 +292,7 @@ class KioskWindow(LockedWindow):
             self._style_screen(screen)
 
     def _style_screen(self, screen: QWidget) -> None:
-        """What a stylesheet cannot do: icons drawn in the theme's colours, layouts for text size."""
+        """What a stylesheet cannot do: icons in the theme's colours, layouts for text size."""
         apply = getattr(screen, "apply_palette", None)
         if apply:
             apply(self.palette_)

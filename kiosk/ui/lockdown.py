@@ -7,7 +7,7 @@ to the operating system and are locked down there (docs/deploy.md).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget
 
 _BLOCKED_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Close})
@@ -43,15 +43,17 @@ class LockedWindow(QWidget):
             event.accept()
 
     def event(self, event: QEvent) -> bool:
-        if self.kiosk_mode and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
-            if _is_escape_hatch(event):
-                event.accept()
-                return True
+        if _is_escape_hatch(self.kiosk_mode, event):
+            event.accept()
+            return True
         return super().event(event)
 
 
-def _is_escape_hatch(event: QKeyEvent) -> bool:
-    return event.key() in _BLOCKED_KEYS
+def _is_escape_hatch(kiosk_mode: bool, event: QEvent) -> bool:
+    """A key a visitor might use to leave the kiosk (Escape, Alt+F4, Close)."""
+    return (kiosk_mode
+            and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and event.key() in _BLOCKED_KEYS)
 
 
 class KeyLock(QObject):
@@ -62,10 +64,4 @@ class KeyLock(QObject):
         self._window = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (
-            self._window.kiosk_mode
-            and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
-            and _is_escape_hatch(event)
-        ):
-            return True
-        return False
+        return _is_escape_hatch(self._window.kiosk_mode, event)

@@ -1,4 +1,4 @@
-"""Shown instead of the kiosk when its config or content is broken: calm for patients, exact for staff."""
+"""Shown instead of the kiosk when config or content is broken: calm to patients, exact to staff."""
 
 from __future__ import annotations
 

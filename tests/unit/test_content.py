@@ -34,8 +34,8 @@ def plain(section_id: str) -> str:
 
 
 @pytest.mark.parametrize(("section_id", "facts"), [
-    ("what-is", ["monofilament", "skin", "muscle", "trigger point", "skeletal muscle", "superficial",
-                 "deep"]),
+    ("what-is", ["monofilament", "skin", "muscle", "trigger point", "skeletal muscle",
+                 "superficial", "deep"]),
     ("how-it-works", ["pressure-pain threshold", "range of motion", "muscle tone", "pain",
                       "twitch", "reflex", "spine", "blood flow", "oxygen", "nervous system",
                       "referred pain", "evaluation"]),
