@@ -49,7 +49,10 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
     worker = _queue_worker(config)
     window = KioskWindow(
-        config, content_for, kiosk_mode, screen_factories=_consult_screens(config, worker)
+        config,
+        content_for,
+        kiosk_mode,
+        screen_factories={**_consult_screens(config, worker), **staff_screens(config, None)},
     )
     worker.setParent(window)
     window.queue_worker = worker
@@ -133,7 +136,7 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
     return window
 
 
-def staff_screens(config: Config, window: QWidget) -> dict:
+def staff_screens(config: Config, window: QWidget | None) -> dict:
     """The kiosk's staff entrance: PIN pad and queue screens, keyed by screen name.
 
     Returns {"pin": factory, "staff": factory} for KioskWindow's ``screen_factories``.

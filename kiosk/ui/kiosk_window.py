@@ -40,11 +40,11 @@ class HoldButton(QPushButton):
 
     held = Signal()
 
-    def __init__(self, hold_ms: int = STAFF_HOLD_MS) -> None:
+    def __init__(self, hold_ms: int | None = None) -> None:
         super().__init__()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(hold_ms)
+        self._timer.setInterval(hold_ms or STAFF_HOLD_MS)
         self._timer.timeout.connect(self.held)
         self.pressed.connect(self._timer.start)
         self.released.connect(self._timer.stop)

@@ -1,0 +1,165 @@
+"""How a callback request reads on the staff screens: local times, national phone numbers, labels.
+
+Qt-free. Rows are formatted on the worker thread, so the table only inserts ready strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from kiosk.callback_queue.model import AuditEntry, BestTime, CallbackRequest, Status
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NEW: "New",
+    Status.NO_ANSWER: "No answer",
+    Status.LEFT_VOICEMAIL: "Left voicemail",
+    Status.SCHEDULED: "Scheduled",
+    Status.NOT_INTERESTED: "Not interested",
+    Status.CLOSED: "Closed",
+}
+BEST_TIME_LABELS: dict[BestTime, str] = {
+    BestTime.MORNING: "Morning",
+    BestTime.AFTERNOON: "Afternoon",
+    BestTime.EVENING: "Evening",
+    BestTime.ANY: "Any time",
+}
+ACTION_LABELS = {"attempt": "Call attempt", "status": "Status", "note": "Note"}
+COLUMNS = ("Received", "Name", "Phone", "Best time", "Status", "Calls")
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Longest first, so "no-answer" is not read as "new" followed by something.
+_STATUS_WORDS = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted((re.escape(s.value) for s in Status), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+def local_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def received_parts(moment: datetime, now: datetime, tz: tzinfo | None = None) -> tuple[str, str]:
+    """("Today", "14:05"); the day is "Yesterday", "Tue", "3 Mar" or "3 Mar 2024" when older."""
+    local = moment.astimezone(tz)
+    today = now.astimezone(tz).date()
+    day = local.date()
+    if day == today:
+        name = "Today"
+    elif day == today - timedelta(days=1):
+        name = "Yesterday"
+    elif today - timedelta(days=6) < day < today:
+        name = _DAYS[day.weekday()]
+    elif day.year == today.year:
+        name = f"{day.day} {_MONTHS[day.month - 1]}"
+    else:
+        name = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return name, f"{local:%H:%M}"
+
+
+def format_received(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """"Today 14:05", "Yesterday 09:10", "Tue 16:30", "3 Mar 11:00" or "3 Mar 2024 11:00"."""
+    return " ".join(received_parts(moment, now, tz))
+
+
+def format_phone(e164: str, region: str) -> str:
+    """National form for the clinic's own country, international for any other."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if phonenumbers.region_code_for_number(number) == region.upper()
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def describe_detail(detail: str) -> str:
+    """An audit detail with arrows and status labels: "New → No answer; attempt 1"."""
+    text = detail.replace(" -> ", " → ")
+    return _STATUS_WORDS.sub(lambda m: STATUS_LABELS[Status(m.group(1))], text)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    """One request, with every table cell already written out."""
+
+    request: CallbackRequest = field(repr=False)
+    received_day: str
+    received_time: str
+    name: str = field(repr=False)
+    phone: str = field(repr=False)
+    best_time: str
+    status: str
+    attempts: str
+
+    @property
+    def id(self) -> int:
+        return self.request.id
+
+    @property
+    def received(self) -> str:
+        return f"{self.received_day} {self.received_time}"
+
+    def cells(self) -> tuple[str, str, str, str, str, str]:
+        """The table's cells; the received day and time on two lines keep that column narrow."""
+        return (f"{self.received_day}\n{self.received_time}", self.name, self.phone,
+                self.best_time, self.status, self.attempts)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDetail:
+    """Everything the detail panel shows for one request, its history included."""
+
+    row: StaffRow = field(repr=False)
+    kiosk_id: str
+    notes: tuple[str, ...] = field(repr=False)
+    history: tuple[str, ...] = field(repr=False)
+
+
+class RowFormatter:
+    """Formats requests for one clinic: its region for phones, the local zone for times."""
+
+    def __init__(self, region: str, now: Callable[[], datetime] = local_now,
+                 tz: tzinfo | None = None) -> None:
+        self._region = region
+        self._now = now
+        self._tz = tz
+
+    def rows(self, requests: Iterable[CallbackRequest]) -> list[StaffRow]:
+        now = self._now()
+        return [self._row(req, now) for req in requests]
+
+    def row(self, request: CallbackRequest) -> StaffRow:
+        return self._row(request, self._now())
+
+    def _row(self, req: CallbackRequest, now: datetime) -> StaffRow:
+        day, clock = received_parts(req.created_at, now, self._tz)
+        return StaffRow(
+            request=req,
+            received_day=day,
+            received_time=clock,
+            name=req.name,
+            phone=format_phone(req.phone, self._region),
+            best_time=BEST_TIME_LABELS.get(req.best_time, str(req.best_time)),
+            status=STATUS_LABELS.get(req.status, str(req.status)),
+            attempts=str(req.attempts),
+        )
+
+    def detail(self, request: CallbackRequest, audit: Iterable[AuditEntry]) -> RequestDetail:
+        now = self._now()
+        history = tuple(
+            f"{format_received(entry.at, now, self._tz)} · "
+            f"{ACTION_LABELS.get(entry.action, entry.action)}: {describe_detail(entry.detail)}"
+            f" · {entry.actor}"
+            for entry in reversed(list(audit))  # newest first, like the table
+        )
+        notes = tuple(line for line in request.notes.splitlines() if line.strip())
+        return RequestDetail(self._row(request, now), request.kiosk_id, notes, history)
