@@ -5,6 +5,7 @@ The queue (and SQLAlchemy with it) is opened on that thread, after the first fra
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,16 +21,20 @@ OUTBOX_RETRY_MS = 30_000
 class QueueWorker(QObject):
     """Calls ``fn(queue)`` on the worker thread; results come back as signals on the GUI thread."""
 
-    _finished = Signal(object, object)  # callback, result
-    _failed = Signal(object, object)  # callback, exception
+    _finished = Signal(int, object)  # ticket, result
+    _failed = Signal(int, object)  # ticket, exception
 
     def __init__(self, open_queue: Callable[[], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._open_queue = open_queue
         self._queue: Any = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="queue")
-        self._finished.connect(lambda cb, result: cb(result))
-        self._failed.connect(lambda cb, exc: cb(exc))
+        # Callbacks stay on the GUI thread, keyed by ticket: the worker never holds the last
+        # reference to a screen, so no widget is ever freed on the worker thread.
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Any], None]]] = {}
+        self._tickets = itertools.count()
+        self._finished.connect(lambda ticket, result: self._answer(ticket, 0, result))
+        self._failed.connect(lambda ticket, exc: self._answer(ticket, 1, exc))
         # Only runs while requests wait in the outbox for the server to come back.
         self._retry = QTimer(self)
         self._retry.setInterval(OUTBOX_RETRY_MS)
@@ -53,17 +58,24 @@ class QueueWorker(QObject):
     ) -> Future | None:
         if self._closed:
             return None
+        ticket = next(self._tickets)
+        self._callbacks[ticket] = (on_done, on_error)
 
         def job() -> None:
             try:
                 result = fn(self.queue())
             except Exception as exc:  # reported to the screen, which keeps the patient's input
-                log.exception("queue work failed")
-                self._failed.emit(on_error, exc)
+                log.exception("queue work failed")  # the engine hides SQL parameters
+                self._failed.emit(ticket, exc)
             else:
-                self._finished.emit(on_done, result)
+                self._finished.emit(ticket, result)
 
         return self._pool.submit(job)
+
+    def _answer(self, ticket: int, which: int, value: Any) -> None:
+        callbacks = self._callbacks.pop(ticket, None)
+        if callbacks is not None:
+            callbacks[which](value)
 
     def warm_up_after(self, delay_ms: int) -> None:
         self._warm.start(delay_ms)
