@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QHBoxLayout,
     QLabel,
@@ -299,6 +301,15 @@ class KioskWindow(LockedWindow):
         resize = getattr(screen, "apply_text_size", None)
         if resize:
             resize(self.text_size)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Enter activates the focused control, as Space does: keyboards and switch devices."""
+        focused = QApplication.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and isinstance(focused, QAbstractButton) and focused.isEnabled()):
+            focused.animateClick()
+            return
+        super().keyPressEvent(event)
 
     # --- navigation ---------------------------------------------------------------------
     def current_screen(self) -> str:

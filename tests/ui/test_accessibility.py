@@ -159,3 +159,17 @@ def test_tab_order_follows_reading_order_on_the_form(qtbot, kiosk):
     expected = ["consult-name", "consult-phone", "consult-time-morning"]
     assert order[:3] == expected
     assert order.index("consult-consent") < order.index("consult-submit")
+
+
+def test_keyboard_alone_reaches_and_activates_a_section(qtbot, kiosk):
+    kiosk.activateWindow()
+    tile = kiosk.findChild(QWidget, "tile-what-is")
+    tile.setFocus()
+    qtbot.keyClick(tile, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().objectName() == "screen-section-what-is",
+                    timeout=2000)
+    home = kiosk.findChild(QWidget, "nav-home")
+    home.setFocus()
+    qtbot.keyClick(home, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().objectName() == "screen-home",
+                    timeout=2000)
