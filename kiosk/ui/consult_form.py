@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QGridLayout,
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
 
 DONE_RETURN_MS = 12_000
 KEYBOARD_MAX_WIDTH = 700
+QWIDGETSIZE_MAX = 16_777_215
 TIME_CHOICES = (
     (BestTime.MORNING, N_("Morning")),
     (BestTime.AFTERNOON, N_("Afternoon")),
@@ -113,13 +113,11 @@ class ConsultScreen(QWidget):
         self.submit_button.setMinimumHeight(80)
         self.submit_button.clicked.connect(self.try_submit)
 
-        form = QVBoxLayout()
-        form.setContentsMargins(40, 8, 16, 16)
-        form.setSpacing(10)
-        self._add_field(form, "name", tr("Your name"), self.name)
-        self._add_field(form, "phone", tr("Phone number"), self.phone)
-        self._add_field(form, "best_time", tr("Best time to call"), time_row)
-        form.addStretch(1)
+        fields, fields_block = self._block((40, 8, 16, 0))
+        self._add_field(fields, "name", tr("Your name"), self.name)
+        self._add_field(fields, "phone", tr("Phone number"), self.phone)
+        times, times_block = self._block((40, 8, 16, 16))
+        self._add_field(times, "best_time", tr("Best time to call"), time_row)
 
         self.letters = LetterKeyboard(tr)
         self.letters.typed.connect(self._type_letter)
@@ -132,27 +130,23 @@ class ConsultScreen(QWidget):
         self.keyboards.addWidget(self.letters)
         self.keyboards.addWidget(self.keypad)
         self.keyboards.setMaximumWidth(KEYBOARD_MAX_WIDTH)
+        keys, keys_block = self._block((16, 8, 40, 0))
+        keys.addWidget(self.keyboards)
 
-        keyboard_panel = QVBoxLayout()
-        keyboard_panel.setContentsMargins(16, 8, 40, 16)
-        keyboard_panel.setSpacing(10)
-        keyboard_panel.addWidget(self.keyboards)
-        keyboard_panel.addSpacing(8)
-        self._add_field(keyboard_panel, "consent", None, self.consent)
-        keyboard_panel.addWidget(self.error)
-        keyboard_panel.addWidget(self.submit_button)
-        keyboard_panel.addStretch(1)
+        send, send_block = self._block((16, 8, 40, 16))
+        self._add_field(send, "consent", None, self.consent)
+        send.addWidget(self.error)
+        send.addWidget(self.submit_button)
         header = QVBoxLayout()
         header.setContentsMargins(40, 20, 40, 8)
         header.setSpacing(4)
         header.addWidget(title)
         header.addWidget(intro)
-        # Side by side at the default text size; stacked when larger text needs the width.
-        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._row.setContentsMargins(0, 0, 0, 0)
-        self._row.setSpacing(0)
-        self._row.addLayout(form, 1)
-        self._row.addLayout(keyboard_panel, 1)
+        self._blocks = (fields_block, times_block, keys_block, send_block)
+        self._grid = QGridLayout()
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(0)
+        self._place_blocks(stacked=False)
 
         page = QWidget()
         page.setObjectName("scroll-content")
@@ -160,7 +154,8 @@ class ConsultScreen(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addLayout(header)
-        column.addLayout(self._row, 1)
+        column.addLayout(self._grid)
+        column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -178,9 +173,31 @@ class ConsultScreen(QWidget):
         self.focus_field(self.name)
 
     def apply_text_size(self, size: str) -> None:
-        stacked = size != "default"
-        self._row.setDirection(
-            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight)
+        self._place_blocks(stacked=size != "default")
+
+    def _place_blocks(self, stacked: bool) -> None:
+        """Side by side at the default text size (fields | keyboard). With larger text, one
+        column in the order a visitor works: fields, the keyboard under them, time, send."""
+        fields, times, keys, send = self._blocks
+        places = ([(fields, 0, 0), (keys, 1, 0), (times, 2, 0), (send, 3, 0)] if stacked
+                  else [(fields, 0, 0), (times, 1, 0), (keys, 0, 1), (send, 1, 1)])
+        for block in self._blocks:
+            self._grid.removeWidget(block)
+        for block, row, column in places:
+            self._grid.addWidget(block, row, column, Qt.AlignmentFlag.AlignTop)
+        for column in (0, 1):
+            self._grid.setColumnStretch(column, 0 if stacked and column else 1)
+        # Stacked, the keyboard spans the page under the fields, aligned with them.
+        keys.layout().setContentsMargins(40 if stacked else 16, 8, 40, 0)
+        self.keyboards.setMaximumWidth(QWIDGETSIZE_MAX if stacked else KEYBOARD_MAX_WIDTH)
+
+    @staticmethod
+    def _block(margins: tuple[int, int, int, int]) -> tuple[QVBoxLayout, QWidget]:
+        block = QWidget()
+        layout = QVBoxLayout(block)
+        layout.setContentsMargins(*margins)
+        layout.setSpacing(10)
+        return layout, block
 
     # --- building helpers -----------------------------------------------------------------
     def _line_edit(self, name: str, accessible: str) -> QLineEdit:
