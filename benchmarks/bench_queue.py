@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.bench_rows import Row, failed_note, limit_row, median, percentile, ratio_row
+from benchmarks.bench_rows import Row, failed_note, limit_row, median, percentile
 
 # The store's own settings (kiosk/callback_queue/engine.py), repeated for the bare baseline.
 PRAGMAS = ("PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
@@ -81,10 +81,11 @@ def submit_rows(quick: bool, workdir: Path) -> list[Row]:
         bare.close()
     how = (f"{count} submits each, alternating; SQLite WAL, synchronous=FULL, on {workdir}; "
            "baseline: sqlite3 BEGIN IMMEDIATE + INSERT + COMMIT into the same table; "
-           "targets proposed by the bench")
+           "the issue sets no target for the median; the p99 limit is the bench's")
+    kiosk_median, bare_median = median(kiosk_ms), median(bare_ms)
     return [
-        ratio_row("Durable submit, median", median(kiosk_ms), median(bare_ms), 2.0, "ms",
-                  note=how),
+        Row("Durable submit, median", kiosk_median, bare_median, "context", None, "ms",
+            kiosk_median / bare_median if bare_median else None, how),
         limit_row("Durable submit, p99", percentile(kiosk_ms, 99), 100.0, "ms",
                   baseline=percentile(bare_ms, 99), note="same runs"),
     ]
