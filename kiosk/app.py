@@ -158,7 +158,7 @@ def build_staff_console(config_path: str | Path | None) -> QWidget:
     checks first and prints them instead.
     """
     from kiosk.config import resolve_config_path
-    from kiosk.ui.staff_access import staff_config_problems
+    from kiosk.staff_access import staff_config_problems
     from kiosk.ui.staff_console import StaffConsole
 
     config = load_config(resolve_config_path(config_path))

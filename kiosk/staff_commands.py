@@ -202,7 +202,7 @@ def export(config_path: str | os.PathLike[str] | None, fmt: str = "csv",
            stderr: TextIO | None = None) -> int:
     """Write the queue (optionally one status) as CSV to standard output."""
     from kiosk.callback_queue.model import Status
-    from kiosk.ui.staff_access import staff_config_problems
+    from kiosk.staff_access import staff_config_problems
 
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     if fmt not in EXPORT_FORMATS:
@@ -277,7 +277,7 @@ def _complain(problems: list[str], stderr: TextIO) -> None:
 
 def run_staff_console(config_path: str | os.PathLike[str] | None) -> int:
     """The front-desk console: a normal window, PIN first, then the queue."""
-    from kiosk.ui.staff_access import staff_config_problems
+    from kiosk.staff_access import staff_config_problems
 
     path = resolve_config_path(config_path)
     problems = staff_config_problems(load_config(path), need_pin=True)

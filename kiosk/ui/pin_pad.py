@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from kiosk.staff_access import DEMO_PIN, PinGate, PinSource
 from kiosk.staff_pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinAttempt
-from kiosk.ui.staff_access import DEMO_PIN, PinGate, PinSource
 
 log = logging.getLogger(__name__)
 

@@ -14,15 +14,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWi
 
 from kiosk.config import Config
 from kiosk.paths import database_url
+from kiosk.staff_access import PinGate, console_actor
+from kiosk.staff_export import export_file_path
+from kiosk.staff_rows import RowFormatter
 from kiosk.ui.icons import icon
 from kiosk.ui.pin_pad import PinChecker, PinPadScreen
 from kiosk.ui.queue_worker import QueueWorker
-from kiosk.ui.staff_access import PinGate, console_actor
 from kiosk.ui.staff_alert import NewRequestAlert
-from kiosk.ui.staff_export import export_file_path
 from kiosk.ui.staff_jobs import StaffJobs, open_store
 from kiosk.ui.staff_queue import StaffQueueView
-from kiosk.ui.staff_rows import RowFormatter
 from kiosk.ui.staff_watch import QueueWatcher
 from kiosk.ui.theme import CALM, stylesheet
 

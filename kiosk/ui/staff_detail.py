@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.callback_queue.model import CALL_OUTCOMES, Status, allowed_next
-from kiosk.ui.staff_rows import RequestDetail, StaffRow
+from kiosk.staff_rows import RequestDetail, StaffRow
 from kiosk.ui.touch import make_kinetic
 
 #: Below the store's 2,000-character limit: a note is a line, not a letter.

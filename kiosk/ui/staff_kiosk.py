@@ -28,8 +28,8 @@ from kiosk.ui.staff_jobs import StaffJobs, open_store
 from kiosk.ui.staff_watch import QueueWatcher
 
 if TYPE_CHECKING:
+    from kiosk.staff_access import PinGate
     from kiosk.ui.pin_pad import PinChecker, PinPadScreen
-    from kiosk.ui.staff_access import PinGate
     from kiosk.ui.staff_queue import StaffQueueView
 
 log = logging.getLogger(__name__)
@@ -130,8 +130,8 @@ class StaffEntrance(QObject):
     def gate(self) -> PinGate:
         """One lock-out for every pad this kiosk builds, language rebuilds included."""
         if self._gate is None:
+            from kiosk.staff_access import PinGate
             from kiosk.ui.pin_pad import PinChecker
-            from kiosk.ui.staff_access import PinGate
 
             self._gate = PinGate.from_config(self._config)
             self._checker = PinChecker(self)
@@ -171,9 +171,9 @@ class StaffEntrance(QObject):
         return self._view_screen
 
     def _build_view(self) -> QWidget:
-        from kiosk.ui.staff_access import kiosk_actor
+        from kiosk.staff_access import kiosk_actor
+        from kiosk.staff_rows import RowFormatter
         from kiosk.ui.staff_queue import StaffQueueView
-        from kiosk.ui.staff_rows import RowFormatter
         from kiosk.ui.touch import no_context_menus
 
         config = self._config
@@ -189,7 +189,7 @@ class StaffEntrance(QObject):
 
     @staticmethod
     def _export_path() -> Path:
-        from kiosk.ui.staff_export import export_file_path
+        from kiosk.staff_export import export_file_path
 
         return export_file_path(data_dir() / "exports")
 

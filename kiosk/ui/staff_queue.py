@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.callback_queue.model import InvalidTransition, Status
 from kiosk.i18n import Translator
+from kiosk.staff_rows import STATUS_LABELS, RequestDetail, RowFormatter
 from kiosk.ui.staff_detail import StaffDetail
 from kiosk.ui.staff_jobs import StaffJobs
-from kiosk.ui.staff_rows import STATUS_LABELS, RequestDetail, RowFormatter
 from kiosk.ui.staff_table import QueueTableModel
 from kiosk.ui.touch import make_kinetic
 from kiosk.ui.touch_keyboard import LetterKeyboard
@@ -452,7 +452,7 @@ class StaffQueueView(QWidget):
         self.show_notice("Exporting…")
 
         def work(store: Any) -> int:
-            from kiosk.ui.staff_export import write_export
+            from kiosk.staff_export import write_export
 
             return write_export(store, path, status)
 

@@ -19,8 +19,8 @@ from PySide6.QtCore import (
 )
 
 from kiosk.callback_queue.model import CallbackRequest, Status
+from kiosk.staff_rows import COLUMNS, RowFormatter, StaffRow
 from kiosk.ui.staff_jobs import StaffJobs
-from kiosk.ui.staff_rows import COLUMNS, RowFormatter, StaffRow
 
 log = logging.getLogger(__name__)
 

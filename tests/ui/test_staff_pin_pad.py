@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.staff_access import DEMO_PIN, PinGate
 from kiosk.staff_pin import PIN_MAX_DIGITS, PinLock, hash_pin
 from kiosk.ui.pin_pad import PinPadScreen
-from kiosk.ui.staff_access import DEMO_PIN, PinGate
 
 PIN = "1357"
 

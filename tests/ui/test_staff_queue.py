@@ -17,10 +17,10 @@ from pytestqt.qtbot import QtBot
 from kiosk.callback_queue import schema
 from kiosk.callback_queue.model import BestTime, NewRequest, Status
 from kiosk.callback_queue.store import CallbackStore
+from kiosk.staff_rows import RowFormatter
 from kiosk.ui.queue_worker import QueueWorker
 from kiosk.ui.staff_jobs import StaffJobs
 from kiosk.ui.staff_queue import StaffQueueView
-from kiosk.ui.staff_rows import RowFormatter
 from kiosk.ui.staff_table import PAGE_SIZE, QueueTableModel
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import staff_access
 from kiosk.callback_queue import store as store_module
 from kiosk.callback_queue.model import AuditEntry, BestTime, NewRequest, Status
 from kiosk.callback_queue.store import CallbackStore
 from kiosk.config import load_config
-from kiosk.staff_pin import PinLock
-from kiosk.ui import staff_access
-from kiosk.ui.staff_access import (
+from kiosk.staff_access import (
     DEMO_PIN,
     PinGate,
     PinSource,
@@ -24,8 +23,9 @@ from kiosk.ui.staff_access import (
     kiosk_actor,
     staff_config_problems,
 )
-from kiosk.ui.staff_export import export_file_path, write_export
-from kiosk.ui.staff_rows import (
+from kiosk.staff_export import export_file_path, write_export
+from kiosk.staff_pin import PinLock
+from kiosk.staff_rows import (
     RowFormatter,
     describe_detail,
     format_phone,
@@ -200,7 +200,7 @@ def test_these_modules_import_no_qt() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, kiosk.ui.staff_access, kiosk.ui.staff_rows, kiosk.ui.staff_export, "
+    code = ("import sys, kiosk.staff_access, kiosk.staff_rows, kiosk.staff_export, "
             "kiosk.staff_commands; "
             "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
