@@ -61,10 +61,10 @@ def view_rows(db_path: Path, rows: int, repeats: int, store_open_ms: float,
     from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 
     from kiosk.callback_queue.model import Status
+    from kiosk.staff_rows import RowFormatter
     from kiosk.ui.queue_worker import QueueWorker
     from kiosk.ui.staff_jobs import StaffJobs, open_store
     from kiosk.ui.staff_queue import StaffQueueView, filter_name
-    from kiosk.ui.staff_rows import RowFormatter
     from kiosk.ui.theme import stylesheet
 
     app = QApplication.instance() or QApplication(["benchmarks"])
