@@ -76,6 +76,9 @@ def variants(window):
 
 def extra_screens(window):
     yield "consult", lambda: window.show_screen("consult")
+    yield "consult-done", lambda: window.show_screen("consult-done")
+    yield "staff-pin", lambda: window.show_screen("pin")
+    yield "staff-queue", lambda: window.show_screen("staff")
 
 
 if __name__ == "__main__":
