@@ -9,6 +9,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from pg_server import PgServer, fresh_database, shared_server, shutdown_shared_server  # noqa: E402
 
 BASE_CONFIG = {
     "clinic": {"name": "Test Clinic", "phone": "(555) 010-2000", "region": "US",
@@ -80,3 +81,18 @@ def build(qtbot) -> Iterator[Callable[..., object]]:
 @pytest.fixture
 def kiosk(build, make_config):
     return build(make_config())
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL for the whole run (Debian's binaries, run as `postgres`)."""
+    server = shared_server()
+    yield server
+    shutdown_shared_server()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The SQLAlchemy URL of a new, empty database on the throwaway server."""
+    with fresh_database(pg_server) as url:
+        yield url

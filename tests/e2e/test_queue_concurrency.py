@@ -7,20 +7,15 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kiosk.callback_queue.model import Status
+from kiosk.callback_queue.outbox import ResilientQueue
+from kiosk.callback_queue.store import CallbackStore
+
 REPO = Path(__file__).resolve().parents[2]
-if str(REPO / "tests") not in sys.path:
-    sys.path.insert(0, str(REPO / "tests"))  # for pg_server, wherever pytest is started
-
-from pg_server import PgServer, fresh_database, shared_server, shutdown_shared_server  # noqa: E402
-
-from kiosk.callback_queue.model import Status  # noqa: E402
-from kiosk.callback_queue.outbox import ResilientQueue  # noqa: E402
-from kiosk.callback_queue.store import CallbackStore  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -52,19 +47,6 @@ with CallbackStore.open(url) as store:
         time.sleep(0.01)
 print(json.dumps({"attempted": attempted, "polls": polls}))
 """
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    server = shared_server()
-    yield server
-    shutdown_shared_server()
-
-
-@pytest.fixture
-def pg_url(pg_server: PgServer) -> Iterator[str]:
-    with fresh_database(pg_server) as url:
-        yield url
 
 
 def env() -> dict[str, str]:

@@ -144,24 +144,6 @@ def test_console_refuses_a_config_it_cannot_use(tmp_path: Path) -> None:
         build_staff_console(path)
 
 
-@pytest.fixture(scope="module")
-def pg_server() -> Iterator[object]:
-    import pg_server as servers
-
-    started_here = servers._shared is None
-    yield servers.shared_server()
-    if started_here:  # leave a server that another module's fixture owns alone
-        servers.shutdown_shared_server()
-
-
-@pytest.fixture
-def pg_url(pg_server: object) -> Iterator[str]:
-    from pg_server import fresh_database
-
-    with fresh_database(pg_server) as url:  # type: ignore[arg-type]
-        yield url
-
-
 @pytest.mark.postgres
 def test_console_hears_postgres_notifications(qtbot: QtBot, tmp_path: Path, pin_hash: str,
                                               pg_url: str) -> None:

@@ -1,34 +1,13 @@
-"""Fixtures for the callback queue tests: a throwaway PostgreSQL and a store per backend."""
+"""Fixtures for the callback queue tests: a store per backend (PostgreSQL from tests/conftest)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-_TESTS = str(Path(__file__).resolve().parents[2])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)  # for pg_server, wherever pytest is started
-
-from pg_server import PgServer, fresh_database, shared_server, shutdown_shared_server  # noqa: E402
-
-from kiosk.callback_queue.store import CallbackStore  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    server = shared_server()
-    yield server
-    shutdown_shared_server()
-
-
-@pytest.fixture
-def pg_url(pg_server: PgServer) -> Iterator[str]:
-    """The SQLAlchemy URL of a new, empty database on the throwaway server."""
-    with fresh_database(pg_server) as url:
-        yield url
+from kiosk.callback_queue.store import CallbackStore
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
