@@ -9,6 +9,8 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -151,3 +153,21 @@ def _enable_wal(cursor: sqlite3.Cursor) -> None:
         if mode not in ("wal", "memory"):
             log.warning("SQLite refused WAL mode (journal_mode=%s); durability is reduced", mode)
         return
+
+
+class ClosesOnExit:
+    """``with thing:`` closes the thing at the end of the block."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

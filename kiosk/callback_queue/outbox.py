@@ -12,14 +12,13 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, func, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from kiosk.callback_queue.engine import (
     DEFAULT_CONNECT_TIMEOUT_S,
+    ClosesOnExit,
     is_sqlite,
     make_engine,
     restrict_sqlite_files,
@@ -55,7 +54,7 @@ class SubmitResult:
     request: CallbackRequest | None
 
 
-class ResilientQueue:
+class ResilientQueue(ClosesOnExit):
     """Submits to the primary store, falling back to a local outbox when it is unreachable.
 
     Safe to call from a worker thread: the engines are thread-safe and delivery is
@@ -176,17 +175,6 @@ class ResilientQueue:
             if self._outbox_engine is not None:
                 self._outbox_engine.dispose()
                 self._outbox_engine = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _open_primary(self) -> CallbackStore:
         with self._primary_lock:

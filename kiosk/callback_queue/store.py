@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kiosk.callback_queue import schema
 from kiosk.callback_queue.engine import (
     DEFAULT_CONNECT_TIMEOUT_S,
+    ClosesOnExit,
     make_engine,
     restrict_sqlite_files,
     sqlite_path,
@@ -53,7 +53,7 @@ class RequestNotFound(LookupError):
     """No callback request has this id (it may have been purged)."""
 
 
-class CallbackStore:
+class CallbackStore(ClosesOnExit):
     """The queue's single source of truth; build it with ``CallbackStore.open(url)``."""
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
@@ -96,17 +96,6 @@ class CallbackStore:
 
     def close(self) -> None:
         self._engine.dispose()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- kiosk side ----------------------------------------------------------------------
 
