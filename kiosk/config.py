@@ -86,8 +86,9 @@ SCHEMA: tuple[Option, ...] = (
         "idle_timeout_s",
         int,
         60,
-        'Seconds without a touch before the kiosk asks "Still there?".',
-        minimum=10,
+        'Seconds without a touch before the kiosk asks "Still there?" (30 to 120 suits a '
+        "waiting room).",
+        minimum=1,
         maximum=3600,
     ),
     Option(
@@ -95,8 +96,9 @@ SCHEMA: tuple[Option, ...] = (
         "idle_warning_s",
         int,
         15,
-        'Seconds the "Still there?" countdown runs before the kiosk resets to Home.',
-        minimum=5,
+        'Seconds the "Still there?" countdown runs before the kiosk resets to Home (give '
+        "people time to answer: 15 or more).",
+        minimum=1,
         maximum=300,
     ),
     Option(
@@ -161,7 +163,7 @@ SCHEMA: tuple[Option, ...] = (
         int,
         120,
         "Seconds without a touch before the staff screen locks and returns to Home.",
-        minimum=15,
+        minimum=1,
         maximum=3600,
     ),
     Option(

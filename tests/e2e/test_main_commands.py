@@ -29,7 +29,7 @@ def test_check_passes_a_good_config_before_or_after_the_command(make_config):
 
 def test_check_fails_with_file_line_and_key(tmp_path):
     path = tmp_path / "bad.toml"
-    path.write_text("[kiosk]\nidle_timeout_s = 3\n", encoding="utf-8")
+    path.write_text("[kiosk]\nidle_timeout_s = 0\n", encoding="utf-8")
     result = run("check", "--config", str(path))
     assert result.returncode != 0
     assert f"{path}:2: kiosk.idle_timeout_s" in result.stderr

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 
-def short_idle(make_config):
-    # The schema's minimums protect real kiosks; tests shorten the timers on the guard itself.
-    return make_config()
+@pytest.fixture
+def quick(build, make_config):
+    """A kiosk configured to ask after 1 s and reset 1 s later."""
+    return build(make_config(kiosk={"idle_timeout_s": 1, "idle_warning_s": 1}))
 
 
-def shorten(window, idle_ms: int = 150, warning_s: float = 1.0) -> None:
-    window.idle._idle.setInterval(idle_ms)
-    window.idle._warning_s = warning_s
-
-
-def test_idle_warning_counts_down_and_continue_keeps_the_visit(qtbot, kiosk):
-    shorten(kiosk)
+def test_idle_warning_counts_down_and_continue_keeps_the_visit(qtbot, build, make_config):
+    kiosk = build(make_config(kiosk={"idle_timeout_s": 1, "idle_warning_s": 10}))
     qtbot.mouseClick(kiosk.findChild(QWidget, "tile-what-is"), Qt.MouseButton.LeftButton)
     warning = kiosk.findChild(QWidget, "idle-warning")
     qtbot.waitUntil(warning.isVisible, timeout=3000)
     countdown = warning.findChild(QLabel, "idle-countdown")
-    assert "1" in countdown.text()
+    assert countdown.text() == "10"
+    qtbot.waitUntil(lambda: countdown.text() == "9", timeout=3000)  # it counts down
     qtbot.mouseClick(kiosk.findChild(QPushButton, "idle-continue"), Qt.MouseButton.LeftButton)
     assert not warning.isVisible()
     assert kiosk.stack.currentWidget().objectName() == "screen-section-what-is"
 
 
-def test_idle_timeout_returns_home_and_forgets_everything(qtbot, kiosk):
-    shorten(kiosk)
+def test_idle_timeout_returns_home_and_forgets_everything(qtbot, quick):
+    kiosk = quick
     qtbot.mouseClick(kiosk.findChild(QWidget, "tile-how-it-works"), Qt.MouseButton.LeftButton)
     screen = kiosk.screens["section-how-it-works"]
     qtbot.mouseClick(screen.findChild(QPushButton, "card-2"), Qt.MouseButton.LeftButton)
@@ -53,9 +51,9 @@ def test_idle_timeout_returns_home_and_forgets_everything(qtbot, kiosk):
     assert not kiosk.idle.armed
 
 
-def test_untouched_home_never_warns(qtbot, kiosk):
-    shorten(kiosk, idle_ms=50)
+def test_untouched_home_never_warns(qtbot, quick):
+    kiosk = quick
     kiosk.idle.poke()  # a stray touch on Home that changed nothing
-    qtbot.wait(300)
+    qtbot.wait(1500)
     assert not kiosk.findChild(QWidget, "idle-warning").isVisible()
     assert not kiosk.idle.armed

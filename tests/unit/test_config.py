@@ -34,7 +34,7 @@ def test_every_option_is_declared_with_help_and_a_valid_default():
 
 @pytest.mark.parametrize(("text", "line", "key", "fragment"), [
     ("[kiosk]\nidle_timeout_s = \"60\"\n", 2, "kiosk.idle_timeout_s", "whole number"),
-    ("[kiosk]\n\nidle_timeout_s = 5\n", 3, "kiosk.idle_timeout_s", "below the minimum of 10"),
+    ("[kiosk]\n\nidle_timeout_s = 0\n", 3, "kiosk.idle_timeout_s", "below the minimum of 1"),
     ("[kiosk]\nidle_warning_s = 9999\n", 2, "kiosk.idle_warning_s", "above the maximum"),
     ("[kiosk]\nfullscreen = 1\n", 2, "kiosk.fullscreen", "true or false"),
     ("[kiosk]\nidle_timout_s = 30\n", 2, "kiosk.idle_timout_s", 'did you mean "idle_timeout_s"'),
