@@ -30,7 +30,11 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     path = resolve_config_path(config_path)
     config = load_config(path)
     kiosk_mode = config.kiosk.fullscreen and not windowed
-    problems = [str(p) for p in (*config.problems, *production_problems(config))]
+    problems = [str(p) for p in config.problems]
+    # No PIN only locks staff out (the pad never opens); patients are still served, and
+    # `kiosk check` fails such a config so IT notices before it goes live.
+    for problem in production_problems(config):
+        log.warning("%s", problem)
     if problems:
         return _out_of_order(config, problems, kiosk_mode)
     try:
