@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,16 +16,7 @@ from kiosk.staff_pin import hash_pin
 from kiosk.ui import staff_alert
 from kiosk.ui.staff_console import StaffConsole
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for pg_server
-
 PIN = "1357"
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread() -> Iterator[None]:
-    """Free garbage holding Qt objects here; a worker thread's GC run must not delete them."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture(scope="module")

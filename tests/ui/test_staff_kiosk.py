@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,13 +21,6 @@ from kiosk.ui.staff_kiosk import StaffEntrance
 
 PIN = "1357"
 HOLD_MS = 60
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread() -> Iterator[None]:
-    """Free garbage holding Qt objects here; a worker thread's GC run must not delete them."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture(scope="module")

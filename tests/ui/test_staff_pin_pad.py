@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,13 +15,6 @@ from kiosk.staff_pin import PIN_MAX_DIGITS, PinLock, hash_pin
 from kiosk.ui.pin_pad import PinPadScreen
 
 PIN = "1357"
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread() -> Iterator[None]:
-    """Free garbage holding Qt objects here; a worker thread's GC run must not delete them."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture(scope="module")

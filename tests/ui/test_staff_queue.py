@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -44,13 +43,6 @@ def seed(store: CallbackStore, count: int, status: Callable[[int], Status] = lam
     } for n in range(count)]
     with store.engine.begin() as conn:
         conn.execute(schema.requests_table.insert(), rows)
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread() -> Iterator[None]:
-    """Free garbage holding Qt objects here; a worker thread's GC run must not delete them."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture
