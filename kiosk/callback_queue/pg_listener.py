@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Self
 
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from kiosk.callback_queue.engine import DEFAULT_CONNECT_TIMEOUT_S
+from kiosk.callback_queue.engine import DEFAULT_CONNECT_TIMEOUT_S, ClosesOnExit
 from kiosk.callback_queue.store import LISTEN_CHANNEL
 
 
@@ -18,7 +17,7 @@ def libpq_conninfo(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-class PgListener:
+class PgListener(ClosesOnExit):
     """A dedicated connection LISTENing on the queue's channel.
 
     Use it from one thread. If the connection drops, ``wait_for_notification`` raises
@@ -72,12 +71,4 @@ class PgListener:
 
     def __enter__(self) -> Self:
         self.connect()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        return super().__enter__()
