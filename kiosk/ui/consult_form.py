@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.callback_queue.model import BestTime, NewRequest
 from kiosk.i18n import N_, Translator
-from kiosk.ui.touch import make_kinetic
+from kiosk.ui.touch import kinetic_scroll_area
 from kiosk.ui.touch_keyboard import LetterKeyboard, NumericKeypad
 
 if TYPE_CHECKING:
@@ -156,11 +155,7 @@ class ConsultScreen(QWidget):
         column.addLayout(header)
         column.addLayout(self._grid)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(page)
-        make_kinetic(scroll)
+        scroll = kinetic_scroll_area(page)
         self._scroll = scroll
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

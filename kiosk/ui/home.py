@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.content import Content
 from kiosk.i18n import Translator
 from kiosk.ui.icons import icon
 from kiosk.ui.theme import Palette
 from kiosk.ui.tile import Tile
-from kiosk.ui.touch import make_kinetic
+from kiosk.ui.touch import kinetic_scroll_area
 
 CONSULT_ICON = "mdi6.phone-in-talk"
 
@@ -66,11 +66,7 @@ class HomeScreen(QWidget):
         column.addLayout(grid, 1)
         column.addWidget(consult)
 
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self._scroll.setWidget(inner)
-        make_kinetic(self._scroll)
+        self._scroll = kinetic_scroll_area(inner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kiosk.ui.touch import make_kinetic
+from kiosk.ui.touch import kinetic_scroll_area
 
 
 class OutOfOrderScreen(QWidget):
@@ -47,11 +47,7 @@ class OutOfOrderScreen(QWidget):
         column.addWidget(staff)
         column.addWidget(details)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        make_kinetic(scroll)
+        scroll = kinetic_scroll_area(inner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

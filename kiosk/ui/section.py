@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -22,7 +21,7 @@ from kiosk.ui.icons import icon
 from kiosk.ui.read_aloud import ReadAloud
 from kiosk.ui.theme import Palette
 from kiosk.ui.tile import Tile
-from kiosk.ui.touch import SwipeDetector, make_kinetic
+from kiosk.ui.touch import SwipeDetector, kinetic_scroll_area
 
 # Long lines are hard to follow; beyond this the text column stays centred.
 READING_WIDTH = 1040
@@ -183,11 +182,7 @@ class SectionScreen(QWidget):
         column.addWidget(disclaimer)
         column.addStretch(1)
 
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self._scroll.setWidget(inner)
-        make_kinetic(self._scroll)
+        self._scroll = kinetic_scroll_area(inner)
         SwipeDetector(self._scroll.viewport()).swiped.connect(self.swiped)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.callback_queue.model import CALL_OUTCOMES, Status, allowed_next
 from kiosk.staff_rows import RequestDetail, StaffRow
-from kiosk.ui.touch import make_kinetic
+from kiosk.ui.touch import kinetic_scroll_area
 
 #: Below the store's 2,000-character limit: a note is a line, not a letter.
 NOTE_MAX_CHARS = 500
@@ -167,12 +166,8 @@ class StaffDetail(QWidget):
         inner.setContentsMargins(20, 16, 20, 16)
         inner.addWidget(self.empty)
         inner.addWidget(self.body)
-        self.scroll = QScrollArea()
+        self.scroll = kinetic_scroll_area(content)
         self.scroll.setObjectName("staff-detail-scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setWidget(content)
-        make_kinetic(self.scroll)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)

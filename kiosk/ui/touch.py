@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtWidgets import QAbstractScrollArea, QScroller, QScrollerProperties, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QWidget,
+)
 
 SWIPE_MIN_PX = 120
 
@@ -26,6 +32,16 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
     )
     scroller.setScrollerProperties(props)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+
+def kinetic_scroll_area(content: QWidget) -> QScrollArea:
+    """A frameless page that scrolls ``content`` vertically by finger."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(content)
+    make_kinetic(area)
+    return area
 
 
 def no_context_menus(root: QWidget) -> None:
