@@ -7,12 +7,15 @@ qtawesome's own files, found by ``kiosk.icon_names``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QIconEngine, QPainter, QPixmap
 
 from kiosk.icon_names import charmap, font_files, split_name
 
 _families: dict[str, str] = {}
+# Qt::AlignCenter, for QPainter.drawText's plain-int flags: the tiles' icons are on the first
+# frame, and touching PySide6's ``Qt`` namespace would build its 94 enum types first (~25 ms).
+_ALIGN_CENTER = 0x0084
 
 
 class UnknownIcon(LookupError):
@@ -35,29 +38,39 @@ def _family(prefix: str) -> str:
 
 
 class _GlyphEngine(QIconEngine):
-    def __init__(self, family: str, char: str, color: QColor) -> None:
+    """Draws one glyph of an icon font in one colour.
+
+    The glyph is drawn with the painter's default (black) pen and then coloured by
+    composition. ``QPainter.setPen`` is avoided on purpose: PySide6 resolves its overloads
+    by building the whole ``Qt`` namespace (94 enum types, about 25 ms), and Home's tiles
+    draw their icons before the first frame.
+    """
+
+    def __init__(self, family: str, char: str, color: str) -> None:
         super().__init__()
         self._family = family
         self._char = char
         self._color = color
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        font = QFont(self._family)
-        font.setPixelSize(round(min(rect.width(), rect.height()) * 0.9))
-        painter.save()
-        painter.setFont(font)
-        color = QColor(self._color)
-        if mode == QIcon.Mode.Disabled:
-            color.setAlpha(110)
-        painter.setPen(color)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._char)
-        painter.restore()
+        painter.drawPixmap(rect, self.pixmap(rect.size(), mode, state))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(QColor(0, 0, 0, 0))  # transparent
+        font = QFont(self._family)
+        font.setPixelSize(round(min(size.width(), size.height()) * 0.9))
         painter = QPainter(pixmap)
-        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.setFont(font)
+        painter.drawText(QRect(QPoint(0, 0), size), _ALIGN_CENTER, self._char)
+        ink = QPixmap(size)
+        color = QColor(self._color)
+        if mode == QIcon.Mode.Disabled:
+            color.setAlpha(110)
+        ink.fill(color)
+        # Keep the glyph's shape (its alpha) and take the ink's colour.
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.drawPixmap(0, 0, ink)
         painter.end()
         return pixmap
 
@@ -71,4 +84,6 @@ def icon(name: str, color: str) -> QIcon:
     code = charmap(prefix).get(glyph)
     if code is None:
         raise UnknownIcon(f"unknown icon {name!r}")
-    return QIcon(_GlyphEngine(_family(prefix), chr(int(code, 16)), QColor(color)))
+    if not QColor.isValidColorName(color):
+        raise ValueError(f"not a colour: {color!r}")
+    return QIcon(_GlyphEngine(_family(prefix), chr(int(code, 16)), color))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
 
 class Tile(QPushButton):
+    """Its labels take no taps of their own: a label ignores a press, so Qt hands it to the
+    tile. Tiles are on the first frame, so nothing here touches PySide6's ``Qt`` namespace."""
+
     def __init__(self, title: str, summary: str, role: str = "tile", grow: bool = True) -> None:
         super().__init__()
         self.setProperty("role", role)
@@ -23,19 +26,23 @@ class Tile(QPushButton):
         self._summary = QLabel(summary)
         self._summary.setObjectName("tile-summary")
         self._summary.setWordWrap(True)
-        self._summary.setVisible(bool(summary))
+        # hide(), never setVisible(True): this label has no parent yet, and showing it
+        # here would open it as a window of its own.
+        if not summary:
+            self._summary.hide()
         text = QVBoxLayout()
         text.setSpacing(4)
         text.addWidget(self._title)
         text.addWidget(self._summary)
         text.addStretch(1)
+        icon_column = QVBoxLayout()  # the icon stays at the top of a tall tile
+        icon_column.addWidget(self._icon)
+        icon_column.addStretch(1)
         row = QHBoxLayout(self)
         row.setContentsMargins(20, 16, 20, 16)
         row.setSpacing(20)
-        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(icon_column)
         row.addLayout(text, 1)
-        for label in (self._icon, self._title, self._summary):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
     def set_icon(self, icon: QIcon, size: int = 56) -> None:
         self._icon.setPixmap(icon.pixmap(QSize(size, size), self.devicePixelRatioF()))
