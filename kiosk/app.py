@@ -121,6 +121,7 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
 
     from kiosk.ui.out_of_order import OutOfOrderScreen
     from kiosk.ui.theme import stylesheet
+    from kiosk.ui.touch import no_context_menus
 
     for problem in problems:
         log.error("out of order: %s", problem)
@@ -130,6 +131,7 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
     layout = QVBoxLayout(window)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(OutOfOrderScreen(problems, config.clinic.phone))
+    no_context_menus(window)
     window.setStyleSheet(stylesheet())
     if kiosk_mode:
         from PySide6.QtWidgets import QApplication
@@ -145,14 +147,28 @@ def staff_screens(config: Config, window: QWidget | None) -> dict:
 
     Returns {"pin": factory, "staff": factory} for KioskWindow's ``screen_factories``.
     ``window`` may be None when called before the window exists: the factories bind to
-    the window they are called with. The PIN lock-out is shared by every rebuild.
+    the window they are called with. The PIN lock-out is shared by every rebuild. The
+    entrance itself (and the staff modules) waits for the first factory call, after the
+    patients' first frame.
     """
-    from kiosk.ui.staff_kiosk import StaffEntrance
+    from kiosk.navigation import PIN, STAFF
 
-    entrance = StaffEntrance(config)
-    if window is not None:
-        entrance.bind(window)
-    return entrance.factories()
+    entrance = None
+
+    def factory(name: str):
+        def build(for_window) -> QWidget:
+            nonlocal entrance
+            if entrance is None:
+                from kiosk.ui.staff_kiosk import StaffEntrance
+
+                entrance = StaffEntrance(config)
+                if window is not None:
+                    entrance.bind(window)
+            return entrance.factories()[name](for_window)
+
+        return build
+
+    return {PIN: factory(PIN), STAFF: factory(STAFF)}
 
 
 def build_staff_console(config_path: str | Path | None) -> QWidget:

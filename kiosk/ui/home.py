@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -11,6 +13,9 @@ from kiosk.ui.icons import icon
 from kiosk.ui.theme import Palette
 from kiosk.ui.tile import Tile
 from kiosk.ui.touch import kinetic_scroll_area
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QScrollArea
 
 CONSULT_ICON = "mdi6.phone-in-talk"
 
@@ -66,11 +71,26 @@ class HomeScreen(QWidget):
         column.addLayout(grid, 1)
         column.addWidget(consult)
 
-        self._scroll = kinetic_scroll_area(inner)
+        # The first frame shows the page as it is; it becomes a finger-scrolled page (which
+        # large text needs) right after, in ensure_scrollable(). A scroll area built before
+        # the first frame costs about 30 ms: its private scroll-bar containers make PySide
+        # resolve every lazily loaded Qt class the moment the idle guard sees their events.
+        self._inner = inner
+        self._scroll: QScrollArea | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._scroll)
+        layout.addWidget(inner)
         self.apply_palette(palette)
+
+    def ensure_scrollable(self) -> bool:
+        """Puts the page in its scroll area; True if it did so just now."""
+        if self._scroll is not None:
+            return False
+        self._scroll = kinetic_scroll_area(self._inner)  # takes the page from the layout
+        self.layout().addWidget(self._scroll)
+        self._scroll.show()  # now, not at the next event-loop turn: Home is on screen
+        self._inner.show()
+        return True
 
     def apply_palette(self, palette: Palette) -> None:
         for key, tile in self._tiles.items():
@@ -78,7 +98,8 @@ class HomeScreen(QWidget):
             tile.set_icon(icon(self._icon_names[key], colour))
 
     def reset(self) -> None:
-        self._scroll.verticalScrollBar().setValue(0)
+        if self._scroll is not None:
+            self._scroll.verticalScrollBar().setValue(0)
 
     def is_pristine(self) -> bool:
-        return self._scroll.verticalScrollBar().value() == 0
+        return self._scroll is None or self._scroll.verticalScrollBar().value() == 0

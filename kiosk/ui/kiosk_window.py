@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,12 +28,13 @@ from kiosk.ui.first_frame import after_first_paint
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.icons import icon
 from kiosk.ui.idle_guard import IdleGuard
-from kiosk.ui.idle_warning import IdleWarning
 from kiosk.ui.lockdown import KeyLock, LockedWindow
 from kiosk.ui.read_aloud import ReadAloud
-from kiosk.ui.section import SectionScreen
 from kiosk.ui.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.ui.touch import no_context_menus
+
+if TYPE_CHECKING:
+    from kiosk.ui.idle_warning import IdleWarning
 
 STAFF_HOLD_MS = 3000
 DEFERRED_BUILD_MS = 30
@@ -53,7 +56,14 @@ class HoldButton(QPushButton):
 
 
 class KioskWindow(LockedWindow):
-    """Holds the patient screens. Builds them from content; shows one at a time."""
+    """Holds the patient screens. Builds them from content; shows one at a time.
+
+    Only what the first frame shows is built before it: the top bar and Home, and no
+    module on that path touches PySide6's ``Qt`` namespace (about 25 ms of enum building).
+    The rest (the other screens, the idle guard and its warning, focus and context-menu
+    policies, Home's scrolling) is finished in ``ensure_built``: right after the first
+    paint, or at once when anything asks for a screen or a child widget.
+    """
 
     staff_requested = Signal()
 
@@ -67,7 +77,6 @@ class KioskWindow(LockedWindow):
         super().__init__(kiosk_mode)
         self.setObjectName("kiosk-window")
         self.setWindowTitle(config.clinic.name)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.config = config
         self._load_content = load_content
         self._extra_factories = screen_factories or {}
@@ -76,6 +85,8 @@ class KioskWindow(LockedWindow):
         self.text_size = "default"
         self._screens: dict[str, QWidget] = {}
         self._pending: list[tuple[str, Callable[[], QWidget]]] = []
+        self._finished = False
+        self.idle_warning: IdleWarning | None = None
 
         self._build_top_bar()
         self.stack = QStackedWidget()
@@ -88,25 +99,17 @@ class KioskWindow(LockedWindow):
         self.idle = IdleGuard(
             config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s, self.is_pristine, self
         )
-        self.idle_warning = IdleWarning(self, self.tr_)
-        self.idle.warning_started.connect(self.idle_warning.show_countdown)
-        self.idle.countdown.connect(self.idle_warning.set_seconds)
-        self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle.expired.connect(self.reset_for_next_visitor)
-        self.idle_warning.continue_chosen.connect(self.idle.poke)
-        app = QApplication.instance()
-        app.installEventFilter(self.idle)
-        if kiosk_mode:
-            app.installEventFilter(KeyLock(self))
+        if kiosk_mode:  # from the start: no child widget may ever see Escape or Alt+F4
+            QApplication.instance().installEventFilter(KeyLock(self))
 
         self.read_aloud = ReadAloud(config.kiosk.speech_engine, self)
         # Styled before the screens exist, so each widget is polished once, not twice.
         self.setStyleSheet(stylesheet(self.theme, self.text_size))
         self._build_screens()
-        no_context_menus(self)
-        # Build the other screens once Home is on the glass and the event loop is free.
+        self._set_top_bar_icons()  # the screens took the look as they were added
+        # Finish building once Home is on the glass and the event loop is free.
         after_first_paint(self, self.ensure_built, DEFERRED_BUILD_MS)
-        self.apply_look()
 
     # --- building -----------------------------------------------------------------------
     @property
@@ -118,14 +121,12 @@ class KioskWindow(LockedWindow):
         return THEMES[self.theme]
 
     def _build_top_bar(self) -> None:
-        self.top_bar = QWidget()
+        self.top_bar = QFrame()  # a frame draws its stylesheet background by itself
         self.top_bar.setObjectName("top-bar")
-        self.top_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.staff_trigger = HoldButton()
         self.staff_trigger.setObjectName("staff-trigger")
         self.staff_trigger.setFlat(True)
         self.staff_trigger.setIconSize(QSize(48, 48))
-        self.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.staff_trigger.held.connect(self.staff_requested)
         self.clinic_name = QLabel(self.config.clinic.name)
         self.clinic_name.setObjectName("clinic-name")
@@ -239,10 +240,13 @@ class KioskWindow(LockedWindow):
         self.nav_home.setAccessibleName(tr("Home"))
         self.staff_trigger.setAccessibleName(self.config.clinic.name)
         self._label_top_controls()
-        self.idle_warning.set_translator(tr)
+        if self.idle_warning is not None:
+            self.idle_warning.set_translator(tr)
         self._show(HOME)
 
     def _section_screen(self, index: int) -> QWidget:
+        from kiosk.ui.section import SectionScreen
+
         sections = self.content.sections
         section = sections[index]
         following = sections[index + 1] if index + 1 < len(sections) else None
@@ -255,10 +259,32 @@ class KioskWindow(LockedWindow):
         return screen
 
     def ensure_built(self) -> None:
-        """Build every screen still waiting to be built."""
+        """Finish the window and build every screen still waiting to be built."""
+        if not self._finished:
+            self._finish()
+        home = self._screens[HOME]
+        if home.ensure_scrollable():
+            no_context_menus(home)
         while self._pending:
             name, build = self._pending.pop(0)
             self._add(name, build())
+
+    def _finish(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from kiosk.ui.idle_warning import IdleWarning
+
+        self._finished = True
+        self.idle_warning = IdleWarning(self, self.tr_)
+        self.idle.warning_started.connect(self.idle_warning.show_countdown)
+        self.idle.countdown.connect(self.idle_warning.set_seconds)
+        self.idle.warning_cancelled.connect(self.idle_warning.hide)
+        self.idle_warning.continue_chosen.connect(self.idle.poke)
+        # Once installed, every event of every object passes through the guard (in Python).
+        QApplication.instance().installEventFilter(self.idle)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_context_menus(self)
 
     @property
     def screens(self) -> dict[str, QWidget]:
@@ -274,24 +300,28 @@ class KioskWindow(LockedWindow):
         return super().findChildren(*args, **kwargs)
 
     def _add(self, name: str, widget: QWidget) -> None:
-        no_context_menus(widget)
+        if self._finished:  # else _finish() does it for the whole window
+            no_context_menus(widget)
         self._style_screen(widget)
         self._screens[name] = widget
         self.stack.addWidget(widget)
 
     def apply_look(self) -> None:
-        palette = self.palette_
         sheet = stylesheet(self.theme, self.text_size)
         if sheet != self.styleSheet():  # restyling every widget is the costliest step here
             self.setStyleSheet(sheet)
+        self._set_top_bar_icons()
+        for screen in self._screens.values():
+            self._style_screen(screen)
+
+    def _set_top_bar_icons(self) -> None:
+        palette = self.palette_
         self.nav_back.setIcon(icon("mdi6.arrow-left", palette.accent))
         self.nav_home.setIcon(icon("mdi6.home", palette.accent))
         self.staff_trigger.setIcon(icon("mdi6.hospital-box-outline", palette.accent))
         self.text_size_button.setIcon(icon("mdi6.format-size", palette.accent))
         self.contrast_button.setIcon(icon("mdi6.contrast-circle", palette.accent))
         self.lang_button.setIcon(icon("mdi6.translate", palette.accent))
-        for screen in self._screens.values():
-            self._style_screen(screen)
 
     def _style_screen(self, screen: QWidget) -> None:
         """What a stylesheet cannot do: icons in the theme's colours, layouts for text size."""
@@ -304,6 +334,8 @@ class KioskWindow(LockedWindow):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         """Enter activates the focused control, as Space does: keyboards and switch devices."""
+        from PySide6.QtCore import Qt
+
         focused = QApplication.focusWidget()
         if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and isinstance(focused, QAbstractButton) and focused.isEnabled()):
@@ -364,7 +396,8 @@ class KioskWindow(LockedWindow):
     def reset_for_next_visitor(self) -> None:
         """Forget everything the last visitor did: place, scroll, open cards, typing, choices."""
         self.idle.stop()
-        self.idle_warning.hide()
+        if self.idle_warning is not None:
+            self.idle_warning.hide()
         look_changed = (self.theme, self.text_size) != ("calm", "default")
         self.theme, self.text_size = "calm", "default"
         self._label_top_controls()

@@ -6,19 +6,32 @@ to the operating system and are locked down there (docs/deploy.md).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+import functools
+
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget
 
-_BLOCKED_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Close})
+# `Qt` is imported where it is used: PySide6 builds all 94 of its enum types on first touch
+# (about 25 ms), and the windowed first frame does without them (see kiosk/ui/first_frame.py).
+
+
+@functools.cache
+def _blocked_keys() -> frozenset:
+    from PySide6.QtCore import Qt
+
+    return frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Close})
 
 
 class LockedWindow(QWidget):
+    """Context menus are switched off by whoever fills the window (kiosk.ui.touch)."""
+
     def __init__(self, kiosk_mode: bool) -> None:
         super().__init__()
         self.kiosk_mode = kiosk_mode
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         if kiosk_mode:
+            from PySide6.QtCore import Qt
+
             self.setWindowFlags(
                 Qt.WindowType.Window
                 | Qt.WindowType.FramelessWindowHint
@@ -53,7 +66,7 @@ def _is_escape_hatch(kiosk_mode: bool, event: QEvent) -> bool:
     """A key a visitor might use to leave the kiosk (Escape, Alt+F4, Close)."""
     return (kiosk_mode
             and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
-            and event.key() in _BLOCKED_KEYS)
+            and event.key() in _blocked_keys())
 
 
 class KeyLock(QObject):

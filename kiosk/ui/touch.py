@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QScrollArea,
@@ -20,6 +20,8 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
     The touch gesture (not the mouse one) leaves taps on buttons inside the area immediate:
     the mouse gesture holds every press back until it knows the press is not a drag.
     """
+    from PySide6.QtCore import Qt  # not at import: Home's first frame does without it
+
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
     scroller = QScroller.scroller(viewport)
@@ -45,6 +47,8 @@ def kinetic_scroll_area(content: QWidget) -> QScrollArea:
 
 
 def no_context_menus(root: QWidget) -> None:
+    from PySide6.QtCore import Qt
+
     root.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
     # The base method: a window that builds screens on demand must not build them for this.
     for child in QWidget.findChildren(root, QWidget):
