@@ -90,15 +90,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:
+    # The Qt-free modules first: once PySide6 is imported, it reads the source of every
+    # module imported after it (looking for `from __feature__ import`).
+    import kiosk.content  # noqa: F401
+    import kiosk.i18n  # noqa: F401
+    import kiosk.navigation  # noqa: F401
+    from kiosk.logging_setup import configure_logging
+    from kiosk.paths import log_dir
+
+    configure_logging(log_dir())  # first: build_kiosk logs why a kiosk is out of order
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
     from kiosk.crash_guard import install_crash_guard
-    from kiosk.logging_setup import configure_logging
-    from kiosk.paths import log_dir
 
-    configure_logging(log_dir())  # first: build_kiosk logs why a kiosk is out of order
     app = QApplication.instance() or QApplication([sys.argv[0]])
     window = build_kiosk(config_path, windowed=windowed)
 

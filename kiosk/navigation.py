@@ -11,6 +11,8 @@ from collections.abc import Sequence
 HOME = "home"
 CONSULT = "consult"
 CONSULT_DONE = "consult-done"
+PIN = "pin"  # the staff PIN pad
+STAFF = "staff"  # the staff queue
 
 
 def section_screen(section_id: str) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ class QueueWorker(QObject):
         super().__init__(parent)
         self._open_queue = open_queue
         self._queue: Any = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="queue")
+        self._pool: ThreadPoolExecutor | None = None  # started by the first job
         # Callbacks stay on the GUI thread, keyed by ticket: the worker never holds the last
         # reference to a screen, so no widget is ever freed on the worker thread.
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Any], None]]] = {}
@@ -70,6 +72,10 @@ class QueueWorker(QObject):
             else:
                 self._finished.emit(ticket, result)
 
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="queue")
         return self._pool.submit(job)
 
     def _answer(self, ticket: int, which: int, value: Any) -> None:
@@ -105,7 +111,8 @@ class QueueWorker(QObject):
         self._closed = True
         self._warm.stop()
         self._retry.stop()
-        self._pool.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         if self._queue is not None:
             self._queue.close()
             self._queue = None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from kiosk.config import Config
+from kiosk.navigation import PIN, STAFF
 from kiosk.paths import data_dir, database_url
 from kiosk.ui.idle_guard import IdleGuard
 from kiosk.ui.queue_worker import QueueWorker
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PIN_SCREEN = "pin"
-STAFF_SCREEN = "staff"
+PIN_SCREEN = PIN
+STAFF_SCREEN = STAFF
 #: The staff lock warns this long before it locks (less for very short lock times).
 LOCK_WARNING_S = 15
 
