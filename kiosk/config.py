@@ -11,17 +11,15 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 APP_NAME = "clinic-kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One config key: what it is, what it may hold, and what it means."""
 
     section: str
@@ -182,8 +180,7 @@ for _opt in SCHEMA:
     _BY_SECTION.setdefault(_opt.section, {})[_opt.key] = _opt
 
 
-@dataclass(frozen=True)
-class ConfigProblem:
+class ConfigProblem(NamedTuple):
     """A problem found in a config file, precise enough for IT to fix it without guessing."""
 
     path: str
@@ -212,20 +209,32 @@ class SectionValues:
         return dict(self._values)
 
 
-@dataclass(frozen=True)
 class Config:
-    """Validated settings; any key missing or bad in the file holds its declared default."""
+    """Validated settings; any key missing or bad in the file holds its declared default.
 
-    values: Mapping[str, Mapping[str, Any]]
-    path: Path | None = None
-    problems: tuple[ConfigProblem, ...] = ()
-    _sections: dict[str, SectionValues] = field(default_factory=dict, repr=False, compare=False)
+    The start-up path's value types are plain classes and NamedTuples, not dataclasses:
+    Python 3.11 compiles each dataclass's methods at import, about 1 ms apiece.
+    """
 
-    def __post_init__(self) -> None:
-        for name, section in self.values.items():
-            self._sections[name] = SectionValues(section)
+    __slots__ = ("values", "path", "problems", "_sections")
+
+    def __init__(
+        self,
+        values: Mapping[str, Mapping[str, Any]],
+        path: Path | None = None,
+        problems: tuple[ConfigProblem, ...] = (),
+    ) -> None:
+        self.values = values
+        self.path = path
+        self.problems = tuple(problems)
+        self._sections = {name: SectionValues(section) for name, section in values.items()}
+
+    def __repr__(self) -> str:
+        return f"Config(path={self.path!r}, problems={self.problems!r})"
 
     def __getattr__(self, section: str) -> SectionValues:
+        if section.startswith("_"):  # copy and pickle probe before _sections exists
+            raise AttributeError(section)
         try:
             return self._sections[section]
         except KeyError:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kiosk.icon_names import icon_exists
 
@@ -19,8 +19,7 @@ _SECTION_KEYS = ("id", "title", "summary", "icon", "file")
 _CARD_KEYS = ("title", "icon", "file")
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """One tappable card inside a section (the four mechanisms of how-it-works)."""
 
     title: str
@@ -28,8 +27,7 @@ class Card:
     body: str
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: str
     summary: str
@@ -38,8 +36,7 @@ class Section:
     cards: tuple[Card, ...] = ()
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     language: str
     sections: tuple[Section, ...]
 
@@ -50,8 +47,7 @@ class Content:
         raise KeyError(section_id)
 
 
-@dataclass(frozen=True)
-class ContentProblem:
+class ContentProblem(NamedTuple):
     path: str
     message: str
 

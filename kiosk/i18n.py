@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
@@ -22,8 +22,7 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
 
 
-@dataclass(frozen=True)
-class Translator:
+class Translator(NamedTuple):
     language: str
     catalog: Mapping[str, str]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 # Prefix used in names like "mdi6.needle" -> file stem of the bundled font and charmap.
 _FONT_STEMS = {
@@ -29,8 +29,7 @@ _FONT_STEMS = {
 }
 
 
-@dataclass(frozen=True)
-class FontFiles:
+class FontFiles(NamedTuple):
     prefix: str
     ttf: Path
     charmap: Path

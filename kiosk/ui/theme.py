@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from string import Template
+from typing import NamedTuple
 
 from kiosk.resources import resource_path
 
 TEXT_SCALES = {"default": 1.0, "large": 1.3, "largest": 1.6}
 
 
-@dataclass(frozen=True)
-class Palette:
+class Palette(NamedTuple):
     """Named colour roles; every text role is checked against its background in the tests."""
 
     window: str
@@ -91,7 +90,7 @@ BASE_SIZES = {"body": 24, "small": 20, "title": 40, "heading": 30, "button": 24,
 def stylesheet(theme: str = "calm", text_size: str = "default") -> str:
     palette = THEMES[theme]
     scale = TEXT_SCALES[text_size]
-    values = {name: getattr(palette, name) for name in palette.__dataclass_fields__}
+    values = {name: getattr(palette, name) for name in palette._fields}
     values.update({f"{k}_px": str(round(v * scale)) for k, v in BASE_SIZES.items()})
     template = Template(resource_path("styles", "kiosk.qss").read_text(encoding="utf-8"))
     return template.substitute(values)
