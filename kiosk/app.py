@@ -69,14 +69,13 @@ def _queue_worker(config: Config) -> QueueWorker:
     from kiosk.paths import database_url, outbox_path
     from kiosk.ui.queue_worker import QueueWorker
 
-    url, outbox = database_url(config), outbox_path(config)
     retention_days = config.staff.retention_days
 
     def open_queue():  # runs on the worker thread, after the first frame
         import kiosk.callback_queue.validation  # noqa: F401 - warm the form's first submit
         from kiosk.callback_queue.outbox import ResilientQueue
 
-        queue = ResilientQueue(url, outbox)
+        queue = ResilientQueue(database_url(config), outbox_path(config))
         _purge_expired(queue, retention_days)
         return queue
 

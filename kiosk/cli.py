@@ -98,7 +98,9 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     from kiosk.logging_setup import configure_logging
     from kiosk.paths import log_dir
 
-    configure_logging(log_dir())  # first: build_kiosk logs why a kiosk is out of order
+    # First: build_kiosk logs why a kiosk is out of order. Rotation starts after Home's
+    # first frame (see configure_logging).
+    configure_logging(log_dir(), rotating=False)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -132,14 +134,22 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
 
     if window.kiosk_mode:
         QTimer.singleShot(0, stay_awake)
-    if quit_after_first_frame:
-        from kiosk.ui.first_frame import quit_after_first_paint
+    from kiosk.ui.first_frame import after_first_paint, quit_after_first_paint
 
+    rotating = []
+
+    def rotate_logs() -> None:
+        if not rotating:
+            rotating.append(configure_logging(log_dir()))
+
+    after_first_paint(window, rotate_logs)
+    if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()
     try:
         return app.exec()
     finally:
+        rotate_logs()
         for handle in awake:
             handle.release()
         guard.uninstall()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 LOG_FILE = "kiosk.log"
@@ -72,12 +71,18 @@ def configure_logging(
     *,
     file_name: str = LOG_FILE,
     stderr: bool = True,
+    rotating: bool = True,
 ) -> Path:
     """Log to ``log_dir/file_name`` (rotating) and, if there is one, warnings to stderr.
 
     Each program on a machine gets its own file (the staff console: ``STAFF_LOG_FILE``):
     two processes must not rotate one file. Replaces handlers an earlier call installed, so
     calling it twice does not double lines. Returns the log file's path.
+
+    ``rotating=False`` appends to the same file without rotating, for the first moments of
+    start-up: the rotating handler's module imports socket and pickle (about 6 ms), which
+    the kiosk's first frame does without. The kiosk calls again, rotating, right after it.
+    An oversized file is rotated at the first line written after that.
     """
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -85,9 +90,14 @@ def configure_logging(
     formatter = logging.Formatter(LINE_FORMAT)
     mask = PhoneNumberMask()
 
-    file_handler = RotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
-    )
+    if rotating:
+        from logging.handlers import RotatingFileHandler
+
+        file_handler: logging.FileHandler = RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+        )
+    else:
+        file_handler = logging.FileHandler(path, encoding="utf-8", delay=True)
     handlers: list[logging.Handler] = [file_handler]
     # A windowed Windows build has no stderr at all (sys.stderr is None).
     if stderr and sys.stderr is not None:

@@ -145,6 +145,28 @@ def test_the_log_rotates_and_stays_small(tmp_path: Path, root_logger, monkeypatc
     assert "event 499" in (tmp_path / "kiosk.log").read_text(encoding="utf-8")
 
 
+def test_start_up_lines_stay_in_the_file_and_rotation_takes_over(
+    tmp_path: Path, root_logger, monkeypatch
+) -> None:
+    """The kiosk logs without rotating until its first frame; nothing is lost at the switch,
+    and a file grown too big in between is rotated at the first line after it."""
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
+    path = configure_logging(tmp_path, stderr=False, rotating=False)
+    log = logging.getLogger("kiosk.test")
+    for n in range(40):
+        log.info("before the first frame %d %s", n, "x" * 60)
+    assert path.stat().st_size > 2_000 and len(list(tmp_path.iterdir())) == 1
+
+    assert configure_logging(tmp_path, stderr=False) == path
+    log.info("after the first frame")
+    for handler in root_logger.handlers:
+        handler.flush()
+
+    assert "before the first frame 39" in (tmp_path / "kiosk.log.1").read_text(encoding="utf-8")
+    assert _read(path).count("after the first frame") == 1
+    assert path.stat().st_size <= 2_000
+
+
 def test_python_warnings_are_logged(tmp_path: Path, root_logger) -> None:
     import warnings
 
