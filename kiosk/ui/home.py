@@ -21,11 +21,13 @@ CONSULT_ICON = "mdi6.phone-in-talk"
 
 
 class HomeScreen(QWidget):
+    """Coloured by the window that shows it (``apply_palette``), as every screen is."""
+
     section_chosen = Signal(str)
     consult_chosen = Signal()
 
     def __init__(
-        self, content: Content, clinic_name: str, tr: Translator, palette: Palette
+        self, content: Content, clinic_name: str, tr: Translator
     ) -> None:
         super().__init__()
         self.setObjectName("screen-home")
@@ -80,7 +82,6 @@ class HomeScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(inner)
-        self.apply_palette(palette)
 
     def ensure_scrollable(self) -> bool:
         """Puts the page in its scroll area; True if it did so just now."""

@@ -46,11 +46,12 @@ class _GlyphEngine(QIconEngine):
     draw their icons before the first frame.
     """
 
-    def __init__(self, family: str, char: str, color: str) -> None:
+    def __init__(self, family: str, char: str, color: str, on_color: str | None = None) -> None:
         super().__init__()
         self._family = family
         self._char = char
         self._color = color
+        self._on_color = on_color or color
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         painter.drawPixmap(rect, self.pixmap(rect.size(), mode, state))
@@ -64,7 +65,7 @@ class _GlyphEngine(QIconEngine):
         painter.setFont(font)
         painter.drawText(QRect(QPoint(0, 0), size), _ALIGN_CENTER, self._char)
         ink = QPixmap(size)
-        color = QColor(self._color)
+        color = QColor(self._on_color if state == QIcon.State.On else self._color)
         if mode == QIcon.Mode.Disabled:
             color.setAlpha(110)
         ink.fill(color)
@@ -75,15 +76,17 @@ class _GlyphEngine(QIconEngine):
         return pixmap
 
     def clone(self) -> QIconEngine:
-        return _GlyphEngine(self._family, self._char, self._color)
+        return _GlyphEngine(self._family, self._char, self._color, self._on_color)
 
 
-def icon(name: str, color: str) -> QIcon:
-    """A QIcon for a qtawesome name such as ``"mdi6.needle"``, drawn in ``color``."""
+def icon(name: str, color: str, on_color: str | None = None) -> QIcon:
+    """A QIcon for a qtawesome name such as ``"mdi6.needle"``, drawn in ``color``, and in
+    ``on_color`` on a checked button (whose background the stylesheet changes)."""
     prefix, glyph = split_name(name)
     code = charmap(prefix).get(glyph)
     if code is None:
         raise UnknownIcon(f"unknown icon {name!r}")
-    if not QColor.isValidColorName(color):
-        raise ValueError(f"not a colour: {color!r}")
-    return QIcon(_GlyphEngine(_family(prefix), chr(int(code, 16)), color))
+    for value in (color, on_color or color):
+        if not QColor.isValidColorName(value):
+            raise ValueError(f"not a colour: {value!r}")
+    return QIcon(_GlyphEngine(_family(prefix), chr(int(code, 16)), color, on_color))

@@ -226,7 +226,7 @@ class KioskWindow(LockedWindow):
         self.content = content
         self.navigator = Navigator([s.id for s in content.sections])
 
-        home = HomeScreen(content, self.config.clinic.name, tr, self.palette_)
+        home = HomeScreen(content, self.config.clinic.name, tr)
         home.section_chosen.connect(lambda sid: self.show_screen(section_screen(sid)))
         home.consult_chosen.connect(lambda: self.show_screen(CONSULT))
         self._add(HOME, home)
@@ -251,7 +251,7 @@ class KioskWindow(LockedWindow):
         section = sections[index]
         following = sections[index + 1] if index + 1 < len(sections) else None
         screen = SectionScreen(section, following.title if following else None, self.tr_,
-                               self.palette_, self.read_aloud, self.language)
+                               self.read_aloud, self.language)
         screen.consult_chosen.connect(lambda: self.show_screen(CONSULT))
         screen.swiped.connect(self.swipe)
         if following:
@@ -300,6 +300,7 @@ class KioskWindow(LockedWindow):
         return super().findChildren(*args, **kwargs)
 
     def _add(self, name: str, widget: QWidget) -> None:
+        """Every screen takes the current colours and text size here, as it joins."""
         if self._finished:  # else _finish() does it for the whole window
             no_context_menus(widget)
         self._style_screen(widget)
@@ -320,7 +321,9 @@ class KioskWindow(LockedWindow):
         self.nav_home.setIcon(icon("mdi6.home", palette.accent))
         self.staff_trigger.setIcon(icon("mdi6.hospital-box-outline", palette.accent))
         self.text_size_button.setIcon(icon("mdi6.format-size", palette.accent))
-        self.contrast_button.setIcon(icon("mdi6.contrast-circle", palette.accent))
+        self.contrast_button.setIcon(
+            icon("mdi6.contrast-circle", palette.accent, on_color=palette.accent_text)
+        )
         self.lang_button.setIcon(icon("mdi6.translate", palette.accent))
 
     def _style_screen(self, screen: QWidget) -> None:

@@ -108,7 +108,6 @@ class SectionScreen(QWidget):
         section: Section,
         next_title: str | None,
         tr: Translator,
-        palette: Palette,
         read_aloud: ReadAloud | None = None,
         language: str = "en",
     ) -> None:
@@ -187,7 +186,6 @@ class SectionScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll)
-        self.apply_palette(palette)
 
     def spoken_text(self) -> str:
         parts = [self.section.title, self.body.toPlainText()]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.i18n import patient_messages, translator
+from kiosk.ui.theme import THEMES
 
 SIZES = ["default", "large", "largest"]
 PATIENT_SCREENS = ["home", "section-what-is", "section-how-it-works", "section-what-to-expect",
@@ -83,6 +87,28 @@ def test_choices_reset_on_idle(qtbot, kiosk):
     assert (kiosk.language, kiosk.text_size, kiosk.theme) == ("en", "default", "calm")
     assert kiosk.findChild(QWidget, "tile-what-is").text() == "What is dry needling?"
     assert kiosk.is_pristine()
+
+
+def _ink(button: QAbstractButton, state: QIcon.State) -> str:
+    """The colour most of the icon's visible pixels have, as the button would draw it."""
+    image = button.icon().pixmap(QSize(32, 32), QIcon.Mode.Normal, state).toImage()
+    inks = Counter(
+        image.pixelColor(x, y).name().upper()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() == 255
+    )
+    return inks.most_common(1)[0][0]
+
+
+def test_the_pressed_contrast_toggle_shows_its_icon_against_its_fill(qtbot, kiosk):
+    toggle = kiosk.findChild(QAbstractButton, "contrast-toggle")
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert toggle.isChecked() and kiosk.theme == "high-contrast"
+    palette = THEMES["high-contrast"]
+    # Checked, the stylesheet fills the button with the accent: the icon must not be accent too.
+    assert _ink(toggle, QIcon.State.On) == palette.accent_text.upper()
+    assert _ink(toggle, QIcon.State.Off) == palette.accent.upper()
 
 
 def test_controls_are_on_every_screen_and_language_on_home(qtbot, kiosk):
