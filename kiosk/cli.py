@@ -89,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
 
+#: After the first frame, the kiosk's log file starts rotating (see configure_logging).
+LOG_ROTATION_AFTER_MS = 200
+
+
 def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:
     # The Qt-free modules first: once PySide6 is imported, it reads the source of every
     # module imported after it (looking for `from __feature__ import`).
@@ -136,20 +140,15 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
         QTimer.singleShot(0, stay_awake)
     from kiosk.ui.first_frame import after_first_paint, quit_after_first_paint
 
-    rotating = []
-
-    def rotate_logs() -> None:
-        if not rotating:
-            rotating.append(configure_logging(log_dir()))
-
-    after_first_paint(window, rotate_logs)
+    # Housekeeping, so it waits as the queue's warm-up does; a file that grew meanwhile is
+    # rotated then, or at the next start.
+    after_first_paint(window, lambda: configure_logging(log_dir()), LOG_ROTATION_AFTER_MS)
     if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()
     try:
         return app.exec()
     finally:
-        rotate_logs()
         for handle in awake:
             handle.release()
         guard.uninstall()
