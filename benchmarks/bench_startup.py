@@ -181,7 +181,7 @@ def compile_bytecode() -> None:
 
 
 def run(quick: bool, workdir: Path) -> list[Row]:
-    runs = 3 if quick else 9
+    runs = 3 if quick else 21  # a start is short: more rounds steady the medians
     compile_bytecode()
     env = bench_env(workdir)
     config = write_config(workdir)

@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
 
-#: After the first frame, the kiosk's log file starts rotating (see configure_logging).
+#: After the first frame, the kiosk's log file starts rotating (see configure_start_up_logging).
 LOG_ROTATION_AFTER_MS = 200
 
 
@@ -99,12 +99,12 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     import kiosk.content  # noqa: F401
     import kiosk.i18n  # noqa: F401
     import kiosk.navigation  # noqa: F401
-    from kiosk.logging_setup import configure_logging
+    from kiosk.logging_setup import configure_logging, configure_start_up_logging
     from kiosk.paths import log_dir
 
-    # First: build_kiosk logs why a kiosk is out of order. Rotation starts after Home's
-    # first frame (see configure_logging).
-    configure_logging(log_dir(), rotating=False)
+    # First: build_kiosk logs why a kiosk is out of order. The rotating log starts after
+    # Home's first frame.
+    configure_start_up_logging(log_dir)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

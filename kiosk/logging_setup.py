@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 LOG_FILE = "kiosk.log"
@@ -71,40 +72,88 @@ def configure_logging(
     *,
     file_name: str = LOG_FILE,
     stderr: bool = True,
-    rotating: bool = True,
 ) -> Path:
     """Log to ``log_dir/file_name`` (rotating) and, if there is one, warnings to stderr.
 
     Each program on a machine gets its own file (the staff console: ``STAFF_LOG_FILE``):
     two processes must not rotate one file. Replaces handlers an earlier call installed, so
     calling it twice does not double lines. Returns the log file's path.
-
-    ``rotating=False`` appends to the same file without rotating, for the first moments of
-    start-up: the rotating handler's module imports socket and pickle (about 6 ms), which
-    the kiosk's first frame does without. The kiosk calls again, rotating, right after it.
-    An oversized file is rotated at the first line written after that.
     """
-    log_dir = Path(log_dir)
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / file_name
-    formatter = logging.Formatter(LINE_FORMAT)
-    mask = PhoneNumberMask()
+    from logging.handlers import RotatingFileHandler
 
-    if rotating:
-        from logging.handlers import RotatingFileHandler
-
-        file_handler: logging.FileHandler = RotatingFileHandler(
+    path = _prepared(Path(log_dir)) / file_name
+    _install(
+        RotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
-        )
-    else:
-        file_handler = logging.FileHandler(path, encoding="utf-8", delay=True)
-    handlers: list[logging.Handler] = [file_handler]
+        ),
+        level,
+        stderr,
+    )
+    return path
+
+
+def configure_start_up_logging(
+    find_log_dir: Callable[[], Path],
+    level: str | int = "INFO",
+    *,
+    file_name: str = LOG_FILE,
+    stderr: bool = True,
+) -> None:
+    """Logging for the moments before the kiosk's first frame; configure_logging() follows.
+
+    Lines go where configure_logging() puts them, but the file is only appended to, and the
+    log folder is looked up (platformdirs, about 5 ms) only when a first line comes: most
+    starts log nothing before their first frame. The rotating handler's module (socket and
+    pickle, about 6 ms) waits too. A file grown too big meanwhile is rotated at the first line
+    written after configure_logging().
+    """
+    _install(_AppendOnFirstLine(lambda: _prepared(find_log_dir()) / file_name), level, stderr)
+
+
+class _AppendOnFirstLine(logging.Handler):
+    """Appends to a log file that it locates and opens when the first line comes."""
+
+    def __init__(self, locate: Callable[[], Path]) -> None:
+        super().__init__()
+        self._locate = locate
+        self._file: logging.FileHandler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            try:
+                self._file = logging.FileHandler(self._locate(), encoding="utf-8")
+            except Exception:  # as FileHandler does: report on stderr, keep running
+                self.handleError(record)
+                return
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+def _prepared(log_dir: Path) -> Path:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    return log_dir
+
+
+def _install(file_handler: logging.Handler, level: str | int, stderr: bool) -> None:
+    """The kiosk's handlers, in place of any an earlier call installed."""
+    handlers = [file_handler]
     # A windowed Windows build has no stderr at all (sys.stderr is None).
     if stderr and sys.stderr is not None:
         console = logging.StreamHandler()
         console.setLevel(logging.WARNING)
         handlers.append(console)
 
+    formatter = logging.Formatter(LINE_FORMAT)
+    mask = PhoneNumberMask()
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_kiosk_handler", False)]:
         root.removeHandler(old)
@@ -116,4 +165,3 @@ def configure_logging(
         root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
     logging.captureWarnings(True)
-    return path

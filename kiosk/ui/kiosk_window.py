@@ -29,12 +29,12 @@ from kiosk.ui.home import HomeScreen
 from kiosk.ui.icons import icon
 from kiosk.ui.idle_guard import IdleGuard
 from kiosk.ui.lockdown import KeyLock, LockedWindow
-from kiosk.ui.read_aloud import ReadAloud
 from kiosk.ui.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.ui.touch import no_context_menus
 
 if TYPE_CHECKING:
     from kiosk.ui.idle_warning import IdleWarning
+    from kiosk.ui.read_aloud import ReadAloud
 
 STAFF_HOLD_MS = 3000
 DEFERRED_BUILD_MS = 30
@@ -103,7 +103,7 @@ class KioskWindow(LockedWindow):
         if kiosk_mode:  # from the start: no child widget may ever see Escape or Alt+F4
             QApplication.instance().installEventFilter(KeyLock(self))
 
-        self.read_aloud = ReadAloud(config.kiosk.speech_engine, self)
+        self._read_aloud: ReadAloud | None = None
         # Styled before the screens exist, so each widget is polished once, not twice.
         self.setStyleSheet(stylesheet(self.theme, self.text_size))
         self._build_screens()
@@ -112,6 +112,15 @@ class KioskWindow(LockedWindow):
         after_first_paint(self, self.ensure_built, DEFERRED_BUILD_MS)
 
     # --- building -----------------------------------------------------------------------
+    @property
+    def read_aloud(self) -> ReadAloud:
+        """The sections' speaker, made when the first section is built."""
+        if self._read_aloud is None:
+            from kiosk.ui.read_aloud import ReadAloud
+
+            self._read_aloud = ReadAloud(self.config.kiosk.speech_engine, self)
+        return self._read_aloud
+
     @property
     def tr_(self) -> Translator:
         return translator(self.language)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QPointF, Signal
-from PySide6.QtWidgets import (
-    QAbstractScrollArea,
-    QScrollArea,
-    QScroller,
-    QScrollerProperties,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractScrollArea, QScrollArea
+
+# The scrolling classes and `Qt` are imported where they are used: Home's first frame uses
+# this module but neither (see kiosk/ui/kiosk_window.py).
 
 SWIPE_MIN_PX = 120
 
@@ -20,7 +22,8 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
     The touch gesture (not the mouse one) leaves taps on buttons inside the area immediate:
     the mouse gesture holds every press back until it knows the press is not a drag.
     """
-    from PySide6.QtCore import Qt  # not at import: Home's first frame does without it
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScroller, QScrollerProperties
 
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
@@ -38,6 +41,8 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
 
 def kinetic_scroll_area(content: QWidget) -> QScrollArea:
     """A frameless page that scrolls ``content`` vertically by finger."""
+    from PySide6.QtWidgets import QScrollArea
+
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)

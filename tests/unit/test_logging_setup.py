@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from kiosk import logging_setup
-from kiosk.logging_setup import MASK, configure_logging, mask_phone_numbers
+from kiosk.logging_setup import (
+    MASK,
+    configure_logging,
+    configure_start_up_logging,
+    mask_phone_numbers,
+)
 
 LINE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} (INFO|WARNING|ERROR|CRITICAL) \S+: ")
 
@@ -151,10 +156,11 @@ def test_start_up_lines_stay_in_the_file_and_rotation_takes_over(
     """The kiosk logs without rotating until its first frame; nothing is lost at the switch,
     and a file grown too big in between is rotated at the first line after it."""
     monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
-    path = configure_logging(tmp_path, stderr=False, rotating=False)
+    configure_start_up_logging(lambda: tmp_path, stderr=False)
     log = logging.getLogger("kiosk.test")
     for n in range(40):
         log.info("before the first frame %d %s", n, "x" * 60)
+    path = tmp_path / "kiosk.log"
     assert path.stat().st_size > 2_000 and len(list(tmp_path.iterdir())) == 1
 
     assert configure_logging(tmp_path, stderr=False) == path
@@ -165,6 +171,18 @@ def test_start_up_lines_stay_in_the_file_and_rotation_takes_over(
     assert "before the first frame 39" in (tmp_path / "kiosk.log.1").read_text(encoding="utf-8")
     assert _read(path).count("after the first frame") == 1
     assert path.stat().st_size <= 2_000
+
+
+def test_a_quiet_start_looks_for_no_log_folder_and_writes_no_file(
+    tmp_path: Path, root_logger
+) -> None:
+    asked = []
+    configure_start_up_logging(lambda: asked.append(1) or tmp_path / "logs", stderr=False)
+    logging.getLogger("kiosk.test").debug("below the level")
+    assert not asked and not (tmp_path / "logs").exists()
+    logging.getLogger("kiosk.test").warning("first line, +1 555 010 0199")
+    assert asked == [1]
+    assert f"first line, {MASK}" in _read(tmp_path / "logs" / "kiosk.log")
 
 
 def test_python_warnings_are_logged(tmp_path: Path, root_logger) -> None:
