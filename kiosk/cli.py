@@ -89,8 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
 
-#: After the first frame, the kiosk's log file starts rotating (see configure_start_up_logging).
-LOG_ROTATION_AFTER_MS = 200
+#: How long after the first frame the kiosk starts keeping the screen awake and rotating its
+#: log (see configure_start_up_logging).
+AFTER_FIRST_FRAME_MS = 200
 
 
 def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:
@@ -106,7 +107,6 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     # Home's first frame.
     configure_start_up_logging(log_dir)
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
@@ -129,20 +129,20 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
 
     # In kiosk mode a crash rebuilds the window; a windowed try-out only logs it.
     guard = install_crash_guard(rebuild if window.kiosk_mode else None)
-    awake = []  # asked once the loop runs: a slow D-Bus must not hold up the first frame
+    from kiosk.ui.first_frame import after_first_paint, quit_after_first_paint
+
+    awake = []  # asked after the first frame: a slow D-Bus must not hold it up
 
     def stay_awake() -> None:
         from kiosk.keep_awake import keep_screen_awake
 
         awake.append(keep_screen_awake())
 
+    # Housekeeping, so it waits as the queue's warm-up does: keeping the screen awake, and
+    # rotating the log (a file that grew meanwhile is rotated then, or at the next start).
     if window.kiosk_mode:
-        QTimer.singleShot(0, stay_awake)
-    from kiosk.ui.first_frame import after_first_paint, quit_after_first_paint
-
-    # Housekeeping, so it waits as the queue's warm-up does; a file that grew meanwhile is
-    # rotated then, or at the next start.
-    after_first_paint(window, lambda: configure_logging(log_dir()), LOG_ROTATION_AFTER_MS)
+        after_first_paint(window, stay_awake, AFTER_FIRST_FRAME_MS)
+    after_first_paint(window, lambda: configure_logging(log_dir()), AFTER_FIRST_FRAME_MS)
     if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()

@@ -60,8 +60,8 @@ class KioskWindow(LockedWindow):
 
     Only what the first frame shows is built before it: the top bar and Home, and no
     module on that path touches PySide6's ``Qt`` namespace (about 25 ms of enum building).
-    The rest (the other screens, the idle guard and its warning, focus and context-menu
-    policies, Home's scrolling) is finished in ``ensure_built``: right after the first
+    The rest (the other screens, the idle guard and its warning, the kiosk-mode key lock,
+    focus and context-menu policies, Home's scrolling) is finished in ``ensure_built``: right after the first
     paint, or at once when anything asks for a screen or a child widget.
     """
 
@@ -100,8 +100,6 @@ class KioskWindow(LockedWindow):
             config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s, self.is_pristine, self
         )
         self.idle.expired.connect(self.reset_for_next_visitor)
-        if kiosk_mode:  # from the start: no child widget may ever see Escape or Alt+F4
-            QApplication.instance().installEventFilter(KeyLock(self))
 
         self._read_aloud: ReadAloud | None = None
         # Styled before the screens exist, so each widget is polished once, not twice.
@@ -289,8 +287,12 @@ class KioskWindow(LockedWindow):
         self.idle.countdown.connect(self.idle_warning.set_seconds)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle_warning.continue_chosen.connect(self.idle.poke)
-        # Once installed, every event of every object passes through the guard (in Python).
-        QApplication.instance().installEventFilter(self.idle)
+        # Once installed, every event of every object passes through these (in Python). Until
+        # then the window itself refuses Escape and Alt+F4: Home's buttons pass them up to it.
+        app = QApplication.instance()
+        app.installEventFilter(self.idle)
+        if self.kiosk_mode:
+            app.installEventFilter(KeyLock(self))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         no_context_menus(self)
