@@ -60,9 +60,10 @@ class KioskWindow(LockedWindow):
 
     Only what the first frame shows is built before it: the top bar and Home, and no
     module on that path touches PySide6's ``Qt`` namespace (about 25 ms of enum building).
-    The rest (the other screens, the idle guard and its warning, the kiosk-mode key lock,
-    focus and context-menu policies, Home's scrolling) is finished in ``ensure_built``: right after the first
-    paint, or at once when anything asks for a screen or a child widget.
+    The idle guard and the kiosk-mode key lock start at the first paint. The rest (the other
+    screens, the idle warning, focus and context-menu policies, Home's scrolling) is
+    finished in ``ensure_built``: just after the first paint, or at once when anything asks
+    for a screen or a child widget.
     """
 
     staff_requested = Signal()
@@ -86,6 +87,7 @@ class KioskWindow(LockedWindow):
         self._screens: dict[str, QWidget] = {}
         self._pending: list[tuple[str, Callable[[], QWidget]]] = []
         self._finished = False
+        self._filtering = False
         self.idle_warning: IdleWarning | None = None
 
         self._build_top_bar()
@@ -106,7 +108,8 @@ class KioskWindow(LockedWindow):
         self.setStyleSheet(stylesheet(self.theme, self.text_size))
         self._build_screens()
         self._set_top_bar_icons()  # the screens took the look as they were added
-        # Finish building once Home is on the glass and the event loop is free.
+        # Watch for visitors as soon as Home is on the glass; finish building just after.
+        after_first_paint(self, self._install_filters)
         after_first_paint(self, self.ensure_built, DEFERRED_BUILD_MS)
 
     # --- building -----------------------------------------------------------------------
@@ -287,15 +290,23 @@ class KioskWindow(LockedWindow):
         self.idle.countdown.connect(self.idle_warning.set_seconds)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle_warning.continue_chosen.connect(self.idle.poke)
-        # Once installed, every event of every object passes through these (in Python). Until
-        # then the window itself refuses Escape and Alt+F4: Home's buttons pass them up to it.
+        self._install_filters()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_context_menus(self)
+
+    def _install_filters(self) -> None:
+        """The idle guard and, in kiosk mode, the key lock: at the first paint, or sooner if
+        the window is finished first. Once installed, every event of every object passes
+        through them (in Python), so not before Home is on the glass. Until then the window
+        itself refuses Escape and Alt+F4: Home's buttons pass them up to it."""
+        if self._filtering:
+            return
+        self._filtering = True
         app = QApplication.instance()
         app.installEventFilter(self.idle)
         if self.kiosk_mode:
             app.installEventFilter(KeyLock(self))
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        no_context_menus(self)
 
     @property
     def screens(self) -> dict[str, QWidget]:
