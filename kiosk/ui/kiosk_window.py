@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -24,6 +23,7 @@ from kiosk.config import Config
 from kiosk.content import Content
 from kiosk.i18n import LANGUAGE_NAMES, Translator, translator
 from kiosk.navigation import CONSULT, HOME, Navigator, section_screen
+from kiosk.ui.elided_label import ElidedLabel
 from kiosk.ui.first_frame import after_first_paint
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.icons import icon
@@ -138,9 +138,9 @@ class KioskWindow(LockedWindow):
         self.staff_trigger.setFlat(True)
         self.staff_trigger.setIconSize(QSize(48, 48))
         self.staff_trigger.held.connect(self.staff_requested)
-        self.clinic_name = QLabel(self.config.clinic.name)
+        self.clinic_name = ElidedLabel(self.config.clinic.name)
         self.clinic_name.setObjectName("clinic-name")
-        # A long clinic name gives way; the controls beside it never do.
+        # A long clinic name gives way (ending in "…"); the controls beside it never do.
         self.clinic_name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.clinic_name.setMinimumWidth(120)
         self.nav_back = QPushButton()

@@ -34,6 +34,22 @@ def test_home_shows_a_tile_per_section_and_the_consult_tile(kiosk):
     assert "Test Clinic" in child(kiosk, "clinic-name").text()
 
 
+def test_a_long_clinic_name_ends_in_an_ellipsis_in_the_top_bar(qtbot, build, make_config):
+    name = "Riverside Physical Therapy and Sports Rehabilitation Center of the Lower Valley"
+    kiosk = build(make_config(clinic={"name": name}))
+    label = child(kiosk, "clinic-name")
+    shown = label.text()
+    assert shown.endswith("…") and name.startswith(shown[:-1].rstrip())
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert label.accessibleName() == name
+    title = child(kiosk, "screen-home").findChild(QWidget, "screen-title")
+    assert name in title.text()  # Home's title shows all of it
+    kiosk.resize(1000, 800)  # a narrower screen shortens it further, never clips it
+    qtbot.waitUntil(lambda: len(label.text()) < len(shown))
+    assert label.text().endswith("…")
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+
+
 def test_every_section_opens_from_its_tile_and_home_returns(qtbot, kiosk):
     for section in load_content("en").sections:
         tap(qtbot, child(kiosk, f"tile-{section.id}"))
