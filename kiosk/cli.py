@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     config_path = getattr(args, "config", None)
     command = args.command or "run"
+    if command != "run":
+        gc.enable()  # main.py turned it off for the kiosk's start-up
     if command == "check":
         from kiosk.check import run_check
 
@@ -87,6 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_kiosk(
         config_path, windowed=args.windowed, quit_after_first_frame=args.quit_after_first_frame
     )
+
+
+def collect_garbage_again() -> None:
+    """Garbage collection back on after start-up (main.py turns it off). What start-up built
+    (modules, classes, the screens) lives as long as the kiosk: frozen, it is left out of
+    every later collection, so those stay short while patients tap."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 #: How long after the first frame the kiosk starts keeping the screen awake and rotating its
@@ -143,6 +155,7 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     if window.kiosk_mode:
         after_first_paint(window, stay_awake, AFTER_FIRST_FRAME_MS)
     after_first_paint(window, lambda: configure_logging(log_dir()), AFTER_FIRST_FRAME_MS)
+    after_first_paint(window, collect_garbage_again, AFTER_FIRST_FRAME_MS)
     if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()
