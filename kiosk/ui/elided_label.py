@@ -27,7 +27,7 @@ def elide(text: str, fits: Callable[[str], bool]) -> str:
 
 class ElidedLabel(QLabel):
     """A label for a name that may be long: shown whole when it fits, else shortened with
-    "…". Screen readers always get all of it, as does ``full_text()``.
+    "…". ``text()`` and screen readers always get all of it; ``shown_text()`` is on screen.
 
     It measures with its own font metrics, not QFontMetrics.elidedText: that takes one of
     PySide6's ``Qt`` enums, and this label is on the first frame (see kiosk_window.py).
@@ -46,6 +46,13 @@ class ElidedLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
+    def text(self) -> str:  # readers of the label (and tests) get the name, not its shortening
+        return self._full
+
+    def shown_text(self) -> str:
+        """What the label shows: the name, or its start and "…"."""
+        return QLabel.text(self)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         self._fit()
@@ -59,5 +66,5 @@ class ElidedLabel(QLabel):
         metrics = self.fontMetrics()
         width = self.contentsRect().width()
         shown = elide(self._full, lambda candidate: metrics.horizontalAdvance(candidate) <= width)
-        if shown != self.text():
+        if shown != self.shown_text():
             self.setText(shown)
