@@ -101,14 +101,16 @@ def collect_garbage_again() -> None:
         gc.enable()
 
 
-#: How long after the first frame the kiosk starts keeping the screen awake and rotating its
-#: log (see configure_start_up_logging).
+#: How long after the first frame the kiosk starts rotating its log, collecting garbage and
+#: keeping the screen awake (see configure_start_up_logging and collect_garbage_again).
 AFTER_FIRST_FRAME_MS = 200
 
 
 def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:
     # The Qt-free modules first: once PySide6 is imported, it reads the source of every
-    # module imported after it (looking for `from __feature__ import`).
+    # module an import statement names (looking for `from __feature__ import`). Ours are
+    # named again later and read then, but the standard modules only they use (tomllib,
+    # json, datetime) are imported here, before it, and never read.
     import kiosk.content  # noqa: F401
     import kiosk.i18n  # noqa: F401
     import kiosk.navigation  # noqa: F401
@@ -143,19 +145,18 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     guard = install_crash_guard(rebuild if window.kiosk_mode else None)
     from kiosk.ui.first_frame import after_first_paint, quit_after_first_paint
 
-    awake = []  # asked after the first frame: a slow D-Bus must not hold it up
+    awake = []
 
-    def stay_awake() -> None:
-        from kiosk.keep_awake import keep_screen_awake
+    def after_start_up() -> None:
+        """Housekeeping, so it waits as the queue's warm-up does."""
+        configure_logging(log_dir())  # a file that grew meanwhile is rotated now
+        collect_garbage_again()
+        if window.kiosk_mode:  # after the first frame: a slow D-Bus must not hold it up
+            from kiosk.keep_awake import keep_screen_awake
 
-        awake.append(keep_screen_awake())
+            awake.append(keep_screen_awake())
 
-    # Housekeeping, so it waits as the queue's warm-up does: keeping the screen awake, and
-    # rotating the log (a file that grew meanwhile is rotated then, or at the next start).
-    if window.kiosk_mode:
-        after_first_paint(window, stay_awake, AFTER_FIRST_FRAME_MS)
-    after_first_paint(window, lambda: configure_logging(log_dir()), AFTER_FIRST_FRAME_MS)
-    after_first_paint(window, collect_garbage_again, AFTER_FIRST_FRAME_MS)
+    after_first_paint(window, after_start_up, AFTER_FIRST_FRAME_MS)
     if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()

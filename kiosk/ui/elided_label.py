@@ -43,9 +43,6 @@ class ElidedLabel(QLabel):
         self.setAccessibleName(text)
         self._fit()
 
-    def full_text(self) -> str:
-        return self._full
-
     def text(self) -> str:  # readers of the label (and tests) get the name, not its shortening
         return self._full
 

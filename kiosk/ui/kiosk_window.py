@@ -87,7 +87,6 @@ class KioskWindow(LockedWindow):
         self._screens: dict[str, QWidget] = {}
         self._pending: list[tuple[str, Callable[[], QWidget]]] = []
         self._finished = False
-        self._filtering = False
         self._leaving = False
         self._watchers: list[QObject] = []
         QApplication.instance().aboutToQuit.connect(self._stop_watching)
@@ -303,9 +302,8 @@ class KioskWindow(LockedWindow):
         the window is finished first. Once installed, every event of every object passes
         through them (in Python), so not before Home is on the glass. Until then the window
         itself refuses Escape and Alt+F4: Home's buttons pass them up to it."""
-        if self._filtering or self._leaving:
+        if self._watchers or self._leaving:
             return
-        self._filtering = True
         app = QApplication.instance()
         self._watchers = [self.idle, *([KeyLock(self)] if self.kiosk_mode else [])]
         for watcher in self._watchers:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget
 
 # `Qt` is imported where it is used: PySide6 builds all 94 of its enum types on first touch
-# (about 25 ms), and the windowed first frame does without them (see kiosk/ui/first_frame.py).
+# (about 25 ms), and the windowed first frame does without them (see KioskWindow).
 
 
 @functools.cache

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PIN_SCREEN = PIN
-STAFF_SCREEN = STAFF
 #: The staff lock warns this long before it locks (less for very short lock times).
 LOCK_WARNING_S = 15
 
@@ -114,7 +112,7 @@ class StaffEntrance(QObject):
 
     def factories(self) -> dict[str, Callable[[Any], QWidget]]:
         """Screen name -> factory(window), for KioskWindow's ``screen_factories``."""
-        return {PIN_SCREEN: self._make_pad, STAFF_SCREEN: self._make_view}
+        return {PIN: self._make_pad, STAFF: self._make_view}
 
     def bind(self, window: Any) -> None:
         """Listen to ``window`` (once): its staff trigger, and which screen it shows."""
@@ -196,12 +194,12 @@ class StaffEntrance(QObject):
 
     # --- moving between screens ---------------------------------------------------------------
     def open_pad(self) -> None:
-        if self.window.current_screen() not in (PIN_SCREEN, STAFF_SCREEN):
-            self.window.show_screen(PIN_SCREEN)
+        if self.window.current_screen() not in (PIN, STAFF):
+            self.window.show_screen(PIN)
 
     def _unlocked(self) -> None:
         log.info("staff screen unlocked on kiosk %s", self._config.kiosk_id)
-        self.window.replace_screen(STAFF_SCREEN)  # Back must not lead to the pad again
+        self.window.replace_screen(STAFF)  # Back must not lead to the pad again
 
     def _cancelled(self) -> None:
         if self.window.navigator.can_go_back:
