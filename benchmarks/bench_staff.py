@@ -1,4 +1,4 @@
-"""The staff queue screen (kiosk/ui/staff_queue.py) on a big queue: open it, then filter it.
+"""The staff queue screen (kiosk/staff/ui/queue_view.py) on a big queue: open it, then filter it.
 
 Times what staff wait for: from the tap to the first page of rows painted, with the
 queries on the worker thread exactly as the kiosk runs them.
@@ -61,11 +61,11 @@ def view_rows(db_path: Path, rows: int, repeats: int, store_open_ms: float,
     from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 
     from kiosk.callback_queue.model import Status
-    from kiosk.staff_rows import RowFormatter
-    from kiosk.ui.queue_worker import QueueWorker
-    from kiosk.ui.staff_jobs import StaffJobs, open_store
-    from kiosk.ui.staff_queue import StaffQueueView, filter_name
-    from kiosk.ui.theme import stylesheet
+    from kiosk.shell.theme import stylesheet
+    from kiosk.shell.ui.queue_worker import QueueWorker
+    from kiosk.staff.rows import RowFormatter
+    from kiosk.staff.ui.jobs import StaffJobs, open_store
+    from kiosk.staff.ui.queue_view import StaffQueueView, filter_name
 
     app = QApplication.instance() or QApplication(["benchmarks"])
     url = f"sqlite:///{db_path}"

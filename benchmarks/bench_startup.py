@@ -17,7 +17,7 @@ DEMO_CONFIG = ROOT / "resources" / "demo-config.toml"
 MAIN = ROOT / "main.py"
 
 # The baseline: the least a PySide6 program can do before its first frame. The first-paint
-# filter is the technique of kiosk/ui/first_frame.py, copied so the baseline imports no kiosk
+# filter is the technique of kiosk/shell/ui/first_frame.py, copied so the baseline imports no kiosk
 # code; the label has the kiosk's windowed size so both paint the same number of pixels.
 BARE_WINDOW = '''\
 import sys
@@ -102,7 +102,7 @@ def preflight(config: Path) -> None:
     """Refuse to benchmark a config or content that would give the out-of-order screen,
     checked the way kiosk.app.build_kiosk decides it."""
     from kiosk.config import load_config, production_problems
-    from kiosk.content import ContentError, load_content
+    from kiosk.education.content import ContentError, load_content
 
     loaded = load_config(config)
     problems = [str(p) for p in (*loaded.problems, *production_problems(loaded))]

@@ -35,17 +35,18 @@ def _timed_switches(switches: list[Callable[[], None]], repaint: Callable[[], No
 
 def _kiosk_times(app, config: Path, count: int) -> tuple[Times, int]:
     from kiosk.app import build_kiosk
-    from kiosk.navigation import CONSULT, section_screen
+    from kiosk.shell.navigation import CONSULT
+    from kiosk.shell.ui.window import KioskWindow
 
     window = build_kiosk(config, windowed=True)
-    if not hasattr(window, "content"):
+    if not isinstance(window, KioskWindow):
         window.deleteLater()
         raise RuntimeError("build_kiosk gave the out-of-order window (run `make check`)")
     try:
         window.resize(*SIZE)
         window.show()
         app.processEvents()
-        targets = [section_screen(s.id) for s in window.content.sections] + [CONSULT]
+        targets = [*window.navigator.sections, CONSULT]
         switches: list[Callable[[], None]] = []
         for name in targets:  # Home -> screen -> Home -> next screen ...
             switches += [lambda n=name: window.show_screen(n), window.go_home]

@@ -36,16 +36,16 @@ def main(out_dir: str = "docs/screenshots") -> int:
     window.resize(*SIZE)
     window.show()
     grab(window, out, "home", app)
-    for section in window.content.sections:
+    for name in window.navigator.sections:
         window.go_home()
-        window.show_screen(f"section-{section.id}")
-        grab(window, out, f"section-{section.id}", app)
-        screen = window.screens[f"section-{section.id}"]
+        window.show_screen(name)
+        grab(window, out, name, app)
+        screen = window.screens[name]
         if screen.cards:
             screen.cards[0].button.click()
             app.processEvents()
             screen._scroll.ensureWidgetVisible(screen.cards[0].detail, 0, 40)
-            grab(window, out, f"section-{section.id}-card-open", app)
+            grab(window, out, f"{name}-card-open", app)
             screen.reset()
     for name, action in extra_screens(window):
         window.go_home()

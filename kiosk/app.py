@@ -9,12 +9,19 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config, load_config, production_problems
-from kiosk.content import Content, ContentError, load_content
-from kiosk.ui.lockdown import LockedWindow
+from kiosk.education.content import Content, ContentError, load_content
+from kiosk.shell.ui.lockdown import LockedWindow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kiosk.callback_queue.outbox import ResilientQueue
-    from kiosk.ui.queue_worker import QueueWorker
+    from kiosk.shell.ui.queue_worker import QueueWorker
+    from kiosk.shell.ui.screen import Screen, ScreenFactory
+    from kiosk.shell.ui.window import KioskWindow
+
+    #: window -> the (screen name, factory) pairs one feature adds to that window's plan.
+    ScreensFor = Callable[[KioskWindow], list[tuple[str, ScreenFactory]]]
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +49,9 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     except ContentError as exc:
         return _out_of_order(config, [str(p) for p in exc.problems], kiosk_mode)
 
-    from kiosk.ui.kiosk_window import KioskWindow
+    from kiosk.education.ui.screens import EducationScreens
+    from kiosk.shell.ui.screen import ScreenPlan
+    from kiosk.shell.ui.window import KioskWindow
 
     cache = {config.kiosk.language: content}
 
@@ -51,13 +60,16 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
             cache[language] = load_content(language)
         return cache[language]
 
+    education = EducationScreens(config.clinic.name, config.kiosk.speech_engine, content_for)
     worker = _queue_worker(config)
-    window = KioskWindow(
-        config,
-        content_for,
-        kiosk_mode,
-        screen_factories={**_consult_screens(config, worker), **staff_screens(config, None)},
-    )
+    consult = _consult_screens(config, worker)
+    staff = staff_screens(config)
+
+    def plan_for(window: KioskWindow, language: str) -> ScreenPlan:
+        home, sections, order = education.plan(window, language)
+        return ScreenPlan(home, [*sections, *consult(window), *staff(window)], order)
+
+    window = KioskWindow(config, plan_for, kiosk_mode)
     worker.setParent(window)
     window.queue_worker = worker
     worker.warm_up_after(WARM_UP_MS)
@@ -66,8 +78,8 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
 
 def _queue_worker(config: Config) -> QueueWorker:
-    from kiosk.paths import database_url, outbox_path
-    from kiosk.ui.queue_worker import QueueWorker
+    from kiosk.ops.paths import database_url, outbox_path
+    from kiosk.shell.ui.queue_worker import QueueWorker
 
     retention_days = config.staff.retention_days
 
@@ -92,35 +104,38 @@ def _purge_expired(queue: ResilientQueue, retention_days: int) -> None:
         log.exception("retention purge failed")
 
 
-def _consult_screens(config: Config, worker: QueueWorker) -> dict:
-    from kiosk.navigation import CONSULT, CONSULT_DONE
+def _consult_screens(config: Config, worker: QueueWorker) -> ScreensFor:
+    from kiosk.shell.navigation import CONSULT, CONSULT_DONE
 
     def submit(request, on_done, on_error) -> None:
         worker.run(lambda queue: queue.submit(request), on_done, on_error)
 
-    def consult(window) -> QWidget:
-        from kiosk.ui.consult_form import ConsultScreen  # built after the first frame
+    def screens(window: KioskWindow) -> list[tuple[str, ScreenFactory]]:
+        def consult() -> Screen:
+            from kiosk.consult.ui.form import ConsultScreen  # built after the first frame
 
-        screen = ConsultScreen(window.tr_, config.clinic.region, config.kiosk_id, submit)
-        screen.submitted.connect(lambda: window.replace_screen(CONSULT_DONE))
-        return screen
+            screen = ConsultScreen(window.tr_, config.clinic.region, config.kiosk_id, submit)
+            screen.submitted.connect(lambda: window.replace_screen(CONSULT_DONE))
+            return screen
 
-    def done(window) -> QWidget:
-        from kiosk.ui.consult_form import ConsultDoneScreen
+        def done() -> Screen:
+            from kiosk.consult.ui.thank_you import ConsultDoneScreen
 
-        screen = ConsultDoneScreen(window.tr_, config.clinic.callback_promise)
-        screen.finished.connect(window.go_home)
-        return screen
+            screen = ConsultDoneScreen(window.tr_, config.clinic.callback_promise)
+            screen.finished.connect(window.go_home)
+            return screen
 
-    return {CONSULT: consult, CONSULT_DONE: done}
+        return [(CONSULT, consult), (CONSULT_DONE, done)]
+
+    return screens
 
 
 def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> LockedWindow:
     from PySide6.QtWidgets import QVBoxLayout
 
-    from kiosk.ui.out_of_order import OutOfOrderScreen
-    from kiosk.ui.theme import stylesheet
-    from kiosk.ui.touch import no_context_menus
+    from kiosk.shell.theme import stylesheet
+    from kiosk.shell.ui.out_of_order import OutOfOrderScreen
+    from kiosk.shell.ui.touch import no_context_menus
 
     for problem in problems:
         log.error("out of order: %s", problem)
@@ -135,39 +150,30 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
     if kiosk_mode:
         from PySide6.QtWidgets import QApplication
 
-        from kiosk.ui.lockdown import KeyLock
+        from kiosk.shell.ui.lockdown import KeyLock
 
         QApplication.instance().installEventFilter(KeyLock(window))
     return window
 
 
-def staff_screens(config: Config, window: QWidget | None) -> dict:
-    """The kiosk's staff entrance: PIN pad and queue screens, keyed by screen name.
+def staff_screens(config: Config) -> ScreensFor:
+    """The kiosk's staff entrance: the PIN pad and queue screens for a window's plan.
 
-    Returns {"pin": factory, "staff": factory} for KioskWindow's ``screen_factories``.
-    ``window`` may be None when called before the window exists: the factories bind to
-    the window they are called with. The PIN lock-out is shared by every rebuild. The
-    entrance itself (and the staff modules) waits for the first factory call, after the
-    patients' first frame.
+    One entrance serves every rebuild (language changes, idle resets), so the PIN lock-out
+    is shared by all of them. It (and the staff modules) waits for the first screen build,
+    after the patients' first frame.
     """
-    from kiosk.navigation import PIN, STAFF
-
     entrance = None
 
-    def factory(name: str):
-        def build(for_window) -> QWidget:
-            nonlocal entrance
-            if entrance is None:
-                from kiosk.ui.staff_kiosk import StaffEntrance
+    def screens(window: KioskWindow) -> list[tuple[str, ScreenFactory]]:
+        nonlocal entrance
+        if entrance is None:
+            from kiosk.staff.ui.entrance import StaffEntrance
 
-                entrance = StaffEntrance(config)
-                if window is not None:
-                    entrance.bind(window)
-            return entrance.factories()[name](for_window)
+            entrance = StaffEntrance(config)
+        return entrance.screens(window)
 
-        return build
-
-    return {PIN: factory(PIN), STAFF: factory(STAFF)}
+    return screens
 
 
 def build_staff_console(config_path: str | Path | None) -> QWidget:
@@ -177,8 +183,8 @@ def build_staff_console(config_path: str | Path | None) -> QWidget:
     checks first and prints them instead.
     """
     from kiosk.config import resolve_config_path
-    from kiosk.staff_access import staff_config_problems
-    from kiosk.ui.staff_console import StaffConsole
+    from kiosk.staff.access import staff_config_problems
+    from kiosk.staff.ui.console import StaffConsole
 
     config = load_config(resolve_config_path(config_path))
     problems = staff_config_problems(config, need_pin=True)

@@ -63,28 +63,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command != "run":
         gc.enable()  # main.py turned it off for the kiosk's start-up
     if command == "check":
-        from kiosk.check import run_check
+        from kiosk.ops.check import run_check
 
         return run_check(config_path)
     if command == "set-pin":
-        from kiosk.staff_commands import set_pin
+        from kiosk.staff.commands import set_pin
 
         return set_pin(config_path)
     if command == "export":
-        from kiosk.staff_commands import export
+        from kiosk.staff.commands import export
 
         return export(config_path, fmt=args.format, status=args.status)
     if command == "staff":
-        from kiosk.crash_guard import install_crash_guard
-        from kiosk.logging_setup import STAFF_LOG_FILE, configure_logging
-        from kiosk.paths import log_dir
-        from kiosk.staff_commands import run_staff_console
+        from kiosk.ops.crash_guard import install_crash_guard
+        from kiosk.ops.logging_setup import STAFF_LOG_FILE, configure_logging
+        from kiosk.ops.paths import log_dir
+        from kiosk.staff.commands import run_staff_console
 
         configure_logging(log_dir(), file_name=STAFF_LOG_FILE)
         install_crash_guard(None)  # logged; the console is an ordinary window
         return run_staff_console(config_path)
     if command == "self-test":
-        from kiosk.self_test import run_self_test
+        from kiosk.ops.self_test import run_self_test
 
         return run_self_test(config_path)
     return run_kiosk(
@@ -111,11 +111,11 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     # module an import statement names (looking for `from __feature__ import`). Ours are
     # named again later and read then, but the standard modules only they use (tomllib,
     # json, datetime) are imported here, before it, and never read.
-    import kiosk.content  # noqa: F401
-    import kiosk.i18n  # noqa: F401
-    import kiosk.navigation  # noqa: F401
-    from kiosk.logging_setup import configure_logging, configure_start_up_logging
-    from kiosk.paths import log_dir
+    import kiosk.education.content  # noqa: F401
+    import kiosk.shell.i18n  # noqa: F401
+    import kiosk.shell.navigation  # noqa: F401
+    from kiosk.ops.logging_setup import configure_logging, configure_start_up_logging
+    from kiosk.ops.paths import log_dir
 
     # First: build_kiosk logs why a kiosk is out of order. The rotating log starts after
     # Home's first frame.
@@ -124,7 +124,7 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
-    from kiosk.crash_guard import install_crash_guard
+    from kiosk.ops.crash_guard import install_crash_guard
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     window = build_kiosk(config_path, windowed=windowed)
@@ -143,7 +143,7 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
 
     # In kiosk mode a crash rebuilds the window; a windowed try-out only logs it.
     guard = install_crash_guard(rebuild if window.kiosk_mode else None)
-    from kiosk.ui.first_frame import after_first_paint, quit_after_first_paint
+    from kiosk.shell.ui.first_frame import after_first_paint, quit_after_first_paint
 
     awake = []
 
@@ -152,7 +152,7 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
         configure_logging(log_dir())  # a file that grew meanwhile is rotated now
         collect_garbage_again()
         if window.kiosk_mode:  # after the first frame: a slow D-Bus must not hold it up
-            from kiosk.keep_awake import keep_screen_awake
+            from kiosk.shell.ui.keep_awake import keep_screen_awake
 
             awake.append(keep_screen_awake())
 

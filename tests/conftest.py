@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,6 +37,15 @@ def write_config(path: Path, sections: dict[str, dict[str, object]]) -> Path:
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a widget test, free garbage holding Qt objects here, on the GUI thread: a worker
+    thread's collection must not be the one that deletes them."""
+    yield
+    if "qtbot" in request.fixturenames:
+        gc.collect()
 
 
 @pytest.fixture

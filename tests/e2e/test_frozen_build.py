@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import __version__
-from kiosk.self_test import STEPS
+from kiosk.ops.self_test import STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: "Under 120 MB" in either reading: 120 × 10**6 bytes is also under 120 MiB (du -sh).

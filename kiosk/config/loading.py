@@ -1,0 +1,275 @@
+"""Loading the config file: validated against the schema, with problems naming file, line, key.
+
+A bad file never raises: problems are collected so the kiosk can show them to staff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from kiosk.config.schema import APP_NAME, BY_SECTION, CONFIG_ENV, SCHEMA, Option
+
+
+class ConfigProblem(NamedTuple):
+    """A problem found in a config file, precise enough for IT to fix it without guessing."""
+
+    path: str
+    line: int | None
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class SectionValues:
+    """Read-only attribute access to one section's values (``config.kiosk.idle_timeout_s``)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = MappingProxyType(dict(values))
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+class Config:
+    """Validated settings; any key missing or bad in the file holds its declared default.
+
+    The start-up path's value types are plain classes and NamedTuples, not dataclasses:
+    Python 3.11 compiles each dataclass's methods at import, about 1 ms apiece.
+    """
+
+    __slots__ = ("values", "path", "problems", "_sections")
+
+    def __init__(
+        self,
+        values: Mapping[str, Mapping[str, Any]],
+        path: Path | None = None,
+        problems: tuple[ConfigProblem, ...] = (),
+    ) -> None:
+        self.values = values
+        self.path = path
+        self.problems = tuple(problems)
+        self._sections = {name: SectionValues(section) for name, section in values.items()}
+
+    def __repr__(self) -> str:
+        return f"Config(path={self.path!r}, problems={self.problems!r})"
+
+    def __getattr__(self, section: str) -> SectionValues:
+        if section.startswith("_"):  # copy and pickle probe before _sections exists
+            raise AttributeError(section)
+        try:
+            return self._sections[section]
+        except KeyError:
+            raise AttributeError(section) from None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def kiosk_id(self) -> str:
+        import socket
+
+        return self.values["kiosk"]["kiosk_id"] or socket.gethostname()
+
+
+def defaults() -> Config:
+    return Config(_default_values())
+
+
+def _default_values() -> dict[str, dict[str, Any]]:
+    values: dict[str, dict[str, Any]] = {}
+    for opt in SCHEMA:
+        values.setdefault(opt.section, {})[opt.key] = opt.default
+    return values
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def resolve_config_path(cli_path: str | os.PathLike[str] | None) -> Path:
+    """--config wins, then $KIOSK_CONFIG, then the platform's config folder."""
+    if cli_path:
+        return Path(cli_path)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    return default_config_path()
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate ``path``. Never raises for a bad file: see ``Config.problems``."""
+    path = Path(path)
+    values = _default_values()
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(values, path, (ConfigProblem(shown, None, None, "config file not found"),))
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(values, path, (ConfigProblem(shown, None, None, f"cannot read: {exc}"),))
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(exc)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return Config(
+            values, path, (ConfigProblem(shown, line, None, f"not valid TOML: {message}"),)
+        )
+    lines = _locate_keys(text)
+    problems = list(_validate(raw, values, shown, lines))
+    return Config(values, path, tuple(problems))
+
+
+def _validate(
+    raw: Mapping[str, Any],
+    values: dict[str, dict[str, Any]],
+    shown: str,
+    lines: Mapping[str, int],
+) -> Iterable[ConfigProblem]:
+    for section, body in raw.items():
+        known = BY_SECTION.get(section)
+        if known is None:
+            yield ConfigProblem(
+                shown,
+                lines.get(section),
+                f"[{section}]",
+                "unknown section" + _did_you_mean(section, BY_SECTION),
+            )
+            continue
+        if not isinstance(body, dict):
+            yield ConfigProblem(
+                shown,
+                lines.get(section),
+                section,
+                f"must be a table ([{section}]), not a single value",
+            )
+            continue
+        for key, value in body.items():
+            dotted = f"{section}.{key}"
+            opt = known.get(key)
+            if opt is None:
+                yield ConfigProblem(
+                    shown,
+                    lines.get(dotted),
+                    dotted,
+                    "unknown key" + _did_you_mean(key, known, section),
+                )
+                continue
+            error = check_value(opt, value)
+            if error:
+                yield ConfigProblem(shown, lines.get(dotted), dotted, error)
+            else:
+                values[section][key] = value
+
+
+def check_value(opt: Option, value: Any) -> str | None:
+    """Why ``value`` does not fit ``opt``, or None if it does."""
+    # bool is an int in Python; keep true/false and numbers apart.
+    if opt.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"must be a {opt.describe_type()}, not {_toml_type(value)}"
+    if opt.type is not int and not isinstance(value, opt.type):
+        return f"must be {opt.describe_type()}, not {_toml_type(value)}"
+    if opt.minimum is not None and value < opt.minimum:
+        return f"is {value}, below the minimum of {opt.minimum}"
+    if opt.maximum is not None and value > opt.maximum:
+        return f"is {value}, above the maximum of {opt.maximum}"
+    if opt.type is str:
+        if len(value) > opt.max_length:
+            return f"is {len(value)} characters long; at most {opt.max_length} are allowed"
+        if opt.choices and value not in opt.choices:
+            return f'is "{value}"; must be {opt.describe_type()}'
+        if opt.pattern and not re.fullmatch(opt.pattern, value):
+            return f'is "{value}", which is not the expected form ({opt.help})'
+    return None
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _did_you_mean(word: str, candidates: Iterable[str], section: str | None = None) -> str:
+    import difflib  # only a config with a typo pays for it
+
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f' (did you mean "{close[0]}"?)'
+
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)\s*=")
+
+
+def _locate_keys(text: str) -> dict[str, int]:
+    """Map ``section`` and ``section.key`` to the line they are written on (1-based).
+
+    tomllib keeps no positions; the kiosk's config is flat (one level of tables), so a
+    line scan that follows table headers is exact for every file the schema accepts.
+    """
+    found: dict[str, int] = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            section = header.group(1).strip("\"' ")
+            found.setdefault(section, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            name = key.group(1).strip("\"'")
+            dotted = f"{section}.{name}" if section else name
+            found.setdefault(dotted, number)
+    return found
+
+
+def production_problems(config: Config) -> list[ConfigProblem]:
+    """Problems that only matter for a real kiosk (not the demo)."""
+    shown = str(config.path) if config.path else "<defaults>"
+    problems = []
+    if not config.kiosk.demo and not config.staff.pin_hash:
+        problems.append(
+            ConfigProblem(
+                shown,
+                None,
+                "staff.pin_hash",
+                "no staff PIN is set; run `kiosk set-pin --config PATH` "
+                "(only demo configs may omit it)",
+            )
+        )
+    return problems

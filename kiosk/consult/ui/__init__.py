@@ -1,0 +1,1 @@
+"""The consult screens: the form and the thank-you screen."""

@@ -1,0 +1,235 @@
+"""One education section: its Markdown text, tappable cards, and the consult call-to-action."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.education.content import Card, Section
+from kiosk.education.ui.read_aloud import ReadAloud
+from kiosk.education.ui.tile import Tile
+from kiosk.shell.i18n import Translator
+from kiosk.shell.theme import Palette
+from kiosk.shell.ui.icons import icon
+from kiosk.shell.ui.screen import Screen
+from kiosk.shell.ui.touch import SwipeDetector, kinetic_scroll_area
+
+# Long lines are hard to follow; beyond this the text column stays centred.
+READING_WIDTH = 1040
+
+
+class MarkdownLabel(QLabel):
+    """Shows Markdown with Qt's own renderer; never selectable, never a link target."""
+
+    def __init__(self, markdown: str, object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        document = QTextDocument()
+        document.setMarkdown(markdown)
+        self._plain = document.toPlainText()
+        self.setText(_airy_html(document))
+        self.setAccessibleName(self._plain)
+
+    def toPlainText(self) -> str:  # noqa: N802 - mirrors QTextEdit for readers and tests
+        return self._plain
+
+
+def _airy_html(document: QTextDocument) -> str:
+    """Qt's Markdown layout is dense; give lines and paragraphs room to breathe on a tablet."""
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        fmt.setLineHeight(135, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        in_list = block.textList() is not None
+        fmt.setBottomMargin(6 if in_list else 14)
+        if fmt.headingLevel():
+            fmt.setTopMargin(18)
+        cursor.setPosition(block.position())
+        cursor.setBlockFormat(fmt)
+        block = block.next()
+    html = document.toHtml()
+    # Let the stylesheet's (scalable) body size rule: drop the document's baked-in font size,
+    # and keep headings one step calmer than Qt's Markdown defaults.
+    html = re.sub(r"<body style=\"[^\"]*\">", "<body>", html, count=1)
+    return html.replace("font-size:x-large", "font-size:large").replace(
+        "font-size:xx-large", "font-size:x-large"
+    )
+
+
+class MechanismCard(QWidget):
+    """A card that opens to show its detail when tapped, and closes when tapped again."""
+
+    def __init__(self, number: int, card: Card, tr: Translator) -> None:
+        super().__init__()
+        self._card = card
+        self.button = Tile(card.title, tr("Tap to read more"), role="card", grow=False)
+        self.button.setObjectName(f"card-{number}")
+        self.button.setCheckable(True)
+        self.button.setAccessibleName(card.title)
+        self.button.setAccessibleDescription(tr("Tap to read more"))
+        self.detail = MarkdownLabel(card.body, "card-detail")
+        self.detail.setProperty("card", number)
+        self.detail.setVisible(False)
+        self.button.toggled.connect(self.detail.setVisible)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.button)
+        layout.addWidget(self.detail)
+
+    def apply_palette(self, palette: Palette) -> None:
+        self.button.set_icon(icon(self._card.icon, palette.accent), 44)
+
+    def close_detail(self) -> None:
+        self.button.setChecked(False)
+
+
+class SectionScreen(Screen):
+    consult_chosen = Signal()
+    swiped = Signal(int)
+    next_chosen = Signal()
+
+    def __init__(
+        self,
+        section: Section,
+        next_title: str | None,
+        tr: Translator,
+        read_aloud: ReadAloud | None = None,
+        language: str = "en",
+    ) -> None:
+        super().__init__()
+        self.section = section
+        self._speaker = read_aloud
+        self._language = language
+        self.setObjectName(f"screen-section-{section.id}")
+
+        self._title_icon = QLabel()
+        title = QLabel(section.title)
+        title.setObjectName("screen-title")
+        title.setWordWrap(True)
+        heading = QHBoxLayout()
+        heading.setSpacing(20)
+        heading.addWidget(self._title_icon)
+        heading.addWidget(title, 1)
+        self.read_button = QPushButton(tr("Read aloud"))
+        self.read_button.setObjectName("read-aloud")
+        self.read_button.setCheckable(True)
+        self.read_button.setIconSize(QSize(32, 32))
+        self.read_button.setAccessibleName(tr("Read this page aloud"))
+        self.read_button.setVisible(bool(read_aloud and read_aloud.available()))
+        self.read_button.toggled.connect(self._toggle_reading)
+        self._stop_text, self._read_text = tr("Stop reading"), tr("Read aloud")
+        if read_aloud:
+            read_aloud.speaking_changed.connect(self._speaking_changed)
+
+        self.body = MarkdownLabel(section.body, "section-body")
+
+        inner = QWidget()
+        inner.setObjectName("scroll-content")
+        page = QWidget()
+        page.setMaximumWidth(READING_WIDTH)
+        centred = QHBoxLayout(inner)
+        centred.setContentsMargins(0, 0, 0, 0)
+        centred.addWidget(page)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(56, 32, 56, 40)
+        column.setSpacing(24)
+        column.addLayout(heading)
+        column.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.body)
+
+        self.cards = [MechanismCard(n, card, tr) for n, card in enumerate(section.cards, 1)]
+        for card in self.cards:
+            column.addWidget(card)
+
+        # Tiles wrap their words: long titles stay whole at every text size and language.
+        consult = Tile(tr("Request a free 15-minute phone consult"),
+                       tr("Leave your name and number. We will call you."), role="tile-cta",
+                       grow=False)
+        consult.setObjectName("section-consult")
+        consult.clicked.connect(self.consult_chosen)
+        self._consult = consult
+        column.addSpacing(8)
+        column.addWidget(consult)
+        if next_title:
+            following = Tile(tr("Next: {title}", title=next_title), "", grow=False)
+            following.setObjectName("section-next")
+            following.clicked.connect(self.next_chosen)
+            column.addWidget(following)
+        disclaimer = QLabel(
+            tr(
+                "This information is for education only. It does not replace "
+                "the advice of your provider."
+            )
+        )
+        disclaimer.setObjectName("disclaimer")
+        disclaimer.setWordWrap(True)
+        column.addWidget(disclaimer)
+        column.addStretch(1)
+
+        self._scroll = kinetic_scroll_area(inner)
+        SwipeDetector(self._scroll.viewport()).swiped.connect(self.swiped)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._scroll)
+
+    def spoken_text(self) -> str:
+        parts = [self.section.title, self.body.toPlainText()]
+        for card in self.cards:
+            parts += [card.button.text(), card.detail.toPlainText()]
+        return "\n\n".join(p.strip() for p in parts if p.strip())
+
+    def _toggle_reading(self, on: bool) -> None:
+        if self._speaker is None:
+            return
+        if on:
+            self._speaker.speak(self.spoken_text(), self._language)
+        else:
+            self._speaker.stop()
+        self.read_button.setText(self._stop_text if on else self._read_text)
+
+    def _speaking_changed(self, speaking: bool) -> None:
+        if not speaking and self.read_button.isChecked():
+            self.read_button.setChecked(False)
+
+    def spoken_title(self) -> str:
+        return self.section.title
+
+    def left(self) -> None:
+        if self.read_button.isChecked():
+            self.read_button.setChecked(False)
+
+    def apply_look(self, palette: Palette, text_size: str) -> None:
+        self.read_button.setIcon(icon("mdi6.volume-high", palette.accent))
+        self._title_icon.setPixmap(
+            icon(self.section.icon, palette.accent).pixmap(QSize(56, 56), self.devicePixelRatioF())
+        )
+        self._consult.set_icon(icon("mdi6.phone-in-talk", palette.cta_text), 48)
+        for card in self.cards:
+            card.apply_palette(palette)
+
+    def reset(self) -> None:
+        self.left()
+        for card in self.cards:
+            card.close_detail()
+        self._scroll.verticalScrollBar().setValue(0)
+
+    def is_pristine(self) -> bool:
+        return self._scroll.verticalScrollBar().value() == 0 and not any(
+            card.button.isChecked() for card in self.cards
+        )

@@ -1,0 +1,1 @@
+"""Running the kiosk: paths, resources, logging, the crash guard, check and self-test."""

@@ -1,0 +1,59 @@
+"""The one screen contract: what every screen of the kiosk window offers the window.
+
+The window calls these methods and nothing else; it never probes a screen's attributes.
+A feature hands the window its screens as a ``ScreenPlan`` (see kiosk.app), so the shell
+knows no feature by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.shell.theme import Palette
+
+
+class Screen(QWidget):
+    """A screen of the kiosk window. The defaults suit a screen that keeps no visitor state."""
+
+    def spoken_title(self) -> str:
+        """What the screen is called, for speech and screen readers."""
+        return self.accessibleName()
+
+    def entered(self) -> None:
+        """The window has just shown this screen."""
+
+    def left(self) -> None:
+        """The window has just shown another screen in this one's place."""
+
+    def reset(self) -> None:
+        """Forget everything the last visitor did here (scroll, open cards, typing)."""
+
+    def is_pristine(self) -> bool:
+        """True when the screen looks as it does for a new visitor."""
+        return True
+
+    def apply_look(self, palette: Palette, text_size: str) -> None:
+        """What the window's stylesheet cannot do: icons in the theme's colours, layouts
+        that change with the text size. Called as the screen joins and on every change."""
+
+    def finish_building(self) -> None:
+        """Work the screen put off so the first frame came sooner; the window calls it once,
+        just after the first frame, on the screens built before it."""
+
+
+ScreenFactory = Callable[[], Screen]
+
+
+class ScreenPlan(NamedTuple):
+    """The screens of one language, in the order the window builds them.
+
+    ``first`` (Home) is built before the first frame; ``later`` ones just after it, or at
+    once when something asks for them. ``sections`` is the swipe order of section ids.
+    """
+
+    first: ScreenFactory
+    later: Sequence[tuple[str, ScreenFactory]]
+    sections: Sequence[str]

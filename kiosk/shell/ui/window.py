@@ -1,0 +1,315 @@
+"""The patient kiosk window: the top bar, one screen at a time, navigation and idle reset.
+
+It knows no feature: the screens come from a ``ScreenPlan`` per language (kiosk.app wires
+education, consult and staff in), and it talks to them only through the ``Screen`` contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedWidget, QVBoxLayout
+
+from kiosk.config import Config
+from kiosk.shell.i18n import Translator, translator
+from kiosk.shell.navigation import HOME, Navigator
+from kiosk.shell.theme import TEXT_SCALES, THEMES, Palette, stylesheet
+from kiosk.shell.ui.first_frame import after_first_paint
+from kiosk.shell.ui.idle_guard import IdleGuard
+from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
+from kiosk.shell.ui.screen import Screen, ScreenFactory, ScreenPlan
+from kiosk.shell.ui.top_bar import TopBar
+from kiosk.shell.ui.touch import no_context_menus
+
+if TYPE_CHECKING:
+    from kiosk.shell.ui.idle_warning import IdleWarning
+
+#: The screens not on the first frame are built this long after it.
+DEFERRED_BUILD_MS = 30
+
+#: (window, language) -> the screens of that language.
+ScreenSource = Callable[["KioskWindow", str], ScreenPlan]
+
+
+class KioskWindow(LockedWindow):
+    """Holds the patient screens and shows one at a time.
+
+    Before the first frame it builds only the top bar and the plan's first screen (Home);
+    the idle guard and the kiosk-mode key lock start at the first paint. ``ensure_built``
+    does the rest (the other screens, the idle warning, focus and context-menu policies,
+    each first screen's ``finish_building``): just after the first paint, or at once when
+    anything asks for a screen or a child widget.
+    """
+
+    staff_requested = Signal()
+
+    def __init__(self, config: Config, screens: ScreenSource, kiosk_mode: bool) -> None:
+        super().__init__(kiosk_mode)
+        self.setObjectName("kiosk-window")
+        self.setWindowTitle(config.clinic.name)
+        self.config = config
+        self._plan_for = screens
+        self.language = config.kiosk.language
+        self.theme = "calm"
+        self.text_size = "default"
+        self._screens: dict[str, Screen] = {}
+        self._pending: list[tuple[str, ScreenFactory]] = []
+        self._unfinished: list[Screen] = []
+        self._finished = False
+        self._leaving = False
+        self._watchers: list[QObject] = []
+        QApplication.instance().aboutToQuit.connect(self._stop_watching)
+        self.idle_warning: IdleWarning | None = None
+
+        self.top_bar = TopBar(config.clinic.name)
+        bar = self.top_bar
+        bar.staff_trigger.held.connect(self.staff_requested)
+        bar.nav_back.clicked.connect(self.go_back)
+        bar.nav_home.clicked.connect(self.go_home)
+        bar.text_size_button.clicked.connect(self.cycle_text_size)
+        bar.contrast_button.clicked.connect(self.toggle_contrast)
+        bar.lang_button.clicked.connect(self.toggle_language)
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top_bar)
+        layout.addWidget(self.stack, 1)
+
+        self.idle = IdleGuard(
+            config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s, self.is_pristine, self
+        )
+        self.idle.expired.connect(self.reset_for_next_visitor)
+
+        # Styled before the screens exist, so each widget is polished once, not twice.
+        self.setStyleSheet(stylesheet(self.theme, self.text_size))
+        self._build_screens()
+        self.top_bar.set_icons(self.palette_)
+        # Watch for visitors as soon as Home is on the glass; finish building just after.
+        after_first_paint(self, self._install_filters)
+        after_first_paint(self, self.ensure_built, DEFERRED_BUILD_MS)
+
+    @property
+    def tr_(self) -> Translator:
+        return translator(self.language)
+
+    @property
+    def palette_(self) -> Palette:
+        return THEMES[self.theme]
+
+    # --- the visitor's choices --------------------------------------------------------
+    def cycle_text_size(self) -> None:
+        sizes = list(TEXT_SCALES)
+        self.text_size = sizes[(sizes.index(self.text_size) + 1) % len(sizes)]
+        self._label_top_bar()
+        self.apply_look()
+
+    def toggle_contrast(self) -> None:
+        self.theme = "calm" if self.theme == "high-contrast" else "high-contrast"
+        self._label_top_bar()
+        self.apply_look()
+
+    def toggle_language(self) -> None:
+        self.set_language("es" if self.language == "en" else "en")
+
+    def set_language(self, language: str) -> None:
+        if language == self.language:
+            return
+        current = self.navigator.current
+        self.language = language
+        self._build_screens()
+        self.apply_look()
+        if current != HOME and current in self.screens:
+            self.show_screen(current)
+
+    def _label_top_bar(self) -> None:
+        self.top_bar.set_labels(self.tr_, self.language, self.text_size, self.theme)
+
+    # --- building -----------------------------------------------------------------------
+    def _build_screens(self) -> None:
+        """(Re)build the screens in the current language; object names stay the same.
+
+        Only the first screen is built here. The rest wait for ``ensure_built``, which runs
+        right after the first paint or as soon as anything asks for them, so nobody ever
+        sees a screen missing.
+        """
+        for widget in self._screens.values():
+            self.stack.removeWidget(widget)
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+        self._screens = {}
+        plan = self._plan_for(self, self.language)
+        self.navigator = Navigator(plan.sections)
+        home = plan.first()
+        self._add(HOME, home)
+        if self._finished:  # a rebuild: the first frame is long gone
+            home.finish_building()
+            no_context_menus(home)
+        else:
+            self._unfinished.append(home)
+        self._pending = list(plan.later)
+        self._label_top_bar()
+        if self.idle_warning is not None:
+            self.idle_warning.set_translator(self.tr_)
+        self._show(HOME)
+
+    def ensure_built(self) -> None:
+        """Finish the window and build every screen still waiting to be built: the one
+        way a screen is built on demand."""
+        if not self._finished:
+            self._finish()
+        while self._unfinished:
+            screen = self._unfinished.pop()
+            screen.finish_building()
+            no_context_menus(screen)
+        while self._pending:
+            name, build = self._pending.pop(0)
+            self._add(name, build())
+
+    def _finish(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from kiosk.shell.ui.idle_warning import IdleWarning
+
+        self._finished = True
+        self.idle_warning = IdleWarning(self, self.tr_)
+        self.idle.warning_started.connect(self.idle_warning.show_countdown)
+        self.idle.countdown.connect(self.idle_warning.set_seconds)
+        self.idle.warning_cancelled.connect(self.idle_warning.hide)
+        self.idle_warning.continue_chosen.connect(self.idle.poke)
+        self._install_filters()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.top_bar.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_context_menus(self)
+
+    def _install_filters(self) -> None:
+        """The idle guard and, in kiosk mode, the key lock: at the first paint, or sooner if
+        the window is finished first. Once installed, every event of every object passes
+        through them (in Python), so not before Home is on the glass. Until then the window
+        itself refuses Escape and Alt+F4: Home's buttons pass them up to it."""
+        if self._watchers or self._leaving:
+            return
+        app = QApplication.instance()
+        self._watchers = [self.idle, *([KeyLock(self)] if self.kiosk_mode else [])]
+        for watcher in self._watchers:
+            app.installEventFilter(watcher)
+
+    def _stop_watching(self) -> None:
+        """The application is leaving: the teardown's thousands of events need no Python
+        filter (with one, leaving took about 12 ms more), and none is installed any more."""
+        self._leaving = True
+        app = QApplication.instance()
+        for watcher in self._watchers:
+            app.removeEventFilter(watcher)
+        self._watchers = []
+
+    @property
+    def screens(self) -> dict[str, Screen]:
+        self.ensure_built()
+        return self._screens
+
+    # Whoever looks for a widget by object name finds it, built or not yet built: the
+    # contract names (kiosk.app.build_kiosk) hold from the moment the window exists.
+    def findChild(self, *args, **kwargs):  # noqa: N802 - Qt API
+        self.ensure_built()
+        return super().findChild(*args, **kwargs)
+
+    def findChildren(self, *args, **kwargs):  # noqa: N802 - Qt API
+        self.ensure_built()
+        return super().findChildren(*args, **kwargs)
+
+    def _add(self, name: str, screen: Screen) -> None:
+        """Every screen takes the current colours and text size here, as it joins."""
+        if self._finished:  # else _finish() does it for the whole window
+            no_context_menus(screen)
+        screen.apply_look(self.palette_, self.text_size)
+        self._screens[name] = screen
+        self.stack.addWidget(screen)
+
+    def apply_look(self) -> None:
+        sheet = stylesheet(self.theme, self.text_size)
+        if sheet != self.styleSheet():  # restyling every widget is the costliest step here
+            self.setStyleSheet(sheet)
+        self.top_bar.set_icons(self.palette_)
+        for screen in self._screens.values():
+            screen.apply_look(self.palette_, self.text_size)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Enter activates the focused control, as Space does: keyboards and switch devices."""
+        from PySide6.QtCore import Qt
+
+        focused = QApplication.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and isinstance(focused, QAbstractButton) and focused.isEnabled()):
+            focused.animateClick()
+            return
+        super().keyPressEvent(event)
+
+    # --- navigation ---------------------------------------------------------------------
+    def current_screen(self) -> str:
+        return self.navigator.current
+
+    def show_screen(self, name: str) -> None:
+        self._show(self.navigator.go(name))
+
+    def replace_screen(self, name: str) -> None:
+        self._show(self.navigator.replace(name))
+
+    def go_back(self) -> None:
+        self._show(self.navigator.back())
+
+    def go_home(self) -> None:
+        self._show(self.navigator.home())
+        self.setFocus()  # no control starts with a focus ring; Tab begins at the top
+
+    def swipe(self, step: int) -> None:
+        self._show(self.navigator.swipe(step))
+
+    def _show(self, name: str) -> None:
+        if name not in self._screens:
+            self.ensure_built()
+        screen = self._screens[name]
+        previous = self.stack.currentWidget()
+        if isinstance(previous, Screen) and previous is not screen:
+            previous.left()
+        self.stack.setCurrentWidget(screen)
+        self.top_bar.nav_back.setEnabled(self.navigator.can_go_back)
+        self.top_bar.nav_home.setEnabled(name != HOME)
+        self.top_bar.lang_button.setVisible(name == HOME)
+        screen.entered()
+
+    # --- idle ----------------------------------------------------------------------------
+    def is_pristine(self) -> bool:
+        """True when the kiosk looks exactly as it does for a new visitor."""
+        if self.navigator.current != HOME or self.navigator.can_go_back:
+            return False
+        if (self.language, self.theme, self.text_size) != (
+            self.config.kiosk.language,
+            "calm",
+            "default",
+        ):
+            return False
+        return all(screen.is_pristine() for screen in self._screens.values())
+
+    def reset_for_next_visitor(self) -> None:
+        """Forget everything the last visitor did: place, scroll, open cards, typing, choices."""
+        self.idle.stop()
+        if self.idle_warning is not None:
+            self.idle_warning.hide()
+        look_changed = (self.theme, self.text_size) != ("calm", "default")
+        self.theme, self.text_size = "calm", "default"
+        self._label_top_bar()
+        if self.language != self.config.kiosk.language:
+            self.language = self.config.kiosk.language
+            self._build_screens()
+            look_changed = True
+        for screen in self._screens.values():
+            screen.reset()
+        if look_changed:
+            self.apply_look()
+        self._show(self.navigator.home())
+        self.setFocus()  # no control starts with a focus ring; Tab begins at the top

@@ -1,0 +1,1 @@
+"""Staff: PINs and access rules, queue rows, commands and export (Qt-free); staff screens in ui/."""

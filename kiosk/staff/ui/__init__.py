@@ -1,0 +1,1 @@
+"""The staff screens: PIN pad, queue view, detail panel, the kiosk's entrance and the console."""

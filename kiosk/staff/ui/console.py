@@ -1,0 +1,100 @@
+"""The front-desk staff console: an ordinary window, the PIN pad first, then the live queue.
+
+It hears of every new request within seconds (``QueueWatcher``), refreshes the table,
+and chimes; ``new_requests`` says how many arrived, for the tray and for tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
+
+from kiosk.config import Config
+from kiosk.ops.paths import database_url
+from kiosk.shell.theme import CALM, stylesheet
+from kiosk.shell.ui.icons import icon
+from kiosk.shell.ui.queue_worker import QueueWorker
+from kiosk.staff.access import PinGate, console_actor
+from kiosk.staff.export import export_file_path
+from kiosk.staff.rows import RowFormatter
+from kiosk.staff.ui.alert import NewRequestAlert
+from kiosk.staff.ui.jobs import StaffJobs, open_store
+from kiosk.staff.ui.pin_pad import PinChecker, PinPadScreen
+from kiosk.staff.ui.queue_view import StaffQueueView
+from kiosk.staff.ui.watch import QueueWatcher
+
+WINDOW_SIZE = (1280, 800)
+ICON = "mdi6.phone-in-talk"
+
+
+class StaffConsole(QMainWindow):
+    new_requests = Signal(int)
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.setObjectName("staff-console")
+        self.setWindowTitle(f"{config.clinic.name} — callback queue")
+        self.setWindowIcon(icon(ICON, CALM.accent))
+        url = database_url(config)
+        self.worker = QueueWorker(lambda: open_store(url), self)
+        jobs = StaffJobs(self.worker.run)
+        self.gate = PinGate.from_config(config)
+        self.pad = PinPadScreen(self.gate, PinChecker(self), can_cancel=False)
+        self.view = StaffQueueView(jobs, RowFormatter(config.clinic.region), console_actor(),
+                                   on_kiosk=False, choose_export_path=self._ask_export_path)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.pad)
+        self.stack.addWidget(self.view)
+        self.setCentralWidget(self.stack)
+
+        self.watcher = QueueWatcher(url, jobs, self)
+        self.watcher.changed.connect(self.view.refresh)
+        self.watcher.new_requests.connect(self.new_requests)
+        self.alert = NewRequestAlert(self.windowIcon(), self)
+        self.new_requests.connect(self.alert.announce)
+        self.alert.announced.connect(lambda text: self.statusBar().showMessage(text, 60_000))
+        self.pad.unlocked.connect(self.unlock)
+        self.view.lock_requested.connect(self.lock)
+
+        self.setStyleSheet(stylesheet())
+        self.resize(*WINDOW_SIZE)
+        self._closed = False
+        QApplication.instance().aboutToQuit.connect(self.shutdown)
+        self.watcher.start()
+        self.pad.entered()
+
+    @property
+    def unlocked(self) -> bool:
+        return self.stack.currentWidget() is self.view
+
+    def unlock(self) -> None:
+        self.stack.setCurrentWidget(self.view)
+        self.view.activate()
+
+    def lock(self) -> None:
+        self.view.deactivate()
+        self.stack.setCurrentWidget(self.pad)
+        self.pad.entered()
+
+    def _ask_export_path(self) -> Path | None:
+        suggested = export_file_path(Path.home())
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Export the callback queue", str(suggested), "CSV files (*.csv)")
+        return Path(chosen) if chosen else None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop listening and close the database: the console is closing."""
+        if self._closed:
+            return
+        self._closed = True
+        self.view.deactivate()
+        self.watcher.stop()
+        self.alert.close()
+        self.worker.shutdown()

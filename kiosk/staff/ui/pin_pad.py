@@ -1,0 +1,295 @@
+"""The staff PIN pad: large keys, masked digits, and a lock-out shown as a countdown.
+
+The pad only collects digits and shows answers. ``PinGate`` decides, on a short-lived
+thread, because scrypt is slow on purpose and the screen must not freeze meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import math
+import threading
+import weakref
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from kiosk.shell.ui.screen import Screen
+from kiosk.staff.access import DEMO_PIN, PinGate, PinSource
+from kiosk.staff.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinAttempt
+
+log = logging.getLogger(__name__)
+
+KEY_SIZE = QSize(112, 68)
+_DOT = "●"
+# Larger digits than the patient keypad: staff type these quickly, often standing.
+_LOCAL_STYLE = """
+QPushButton[role="key"] { font-size: 34px; min-width: 108px; min-height: 64px; }
+#pin-cancel { min-height: 52px; padding: 4px 20px; }
+#pin-display { font-size: 40px; min-height: 56px; }
+"""
+PANEL_WIDTH = 420
+
+
+class PinChecker(QObject):
+    """Checks a PIN on its own thread and answers on the GUI thread.
+
+    The thread holds the gate, the PIN and a ticket, never the pad: a widget whose last
+    reference died on that thread would be deleted there.
+    """
+
+    _answered = Signal(int, object)  # ticket, PinAttempt
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._waiting: dict[int, Callable[[PinAttempt], None]] = {}
+        self._tickets = itertools.count(1)
+        self._answered.connect(self._deliver)
+
+    def check(self, gate: PinGate, pin: str, on_answer: Callable[[PinAttempt], None]) -> None:
+        ticket = next(self._tickets)
+        self._waiting[ticket] = on_answer
+        checker = weakref.ref(self)
+
+        def work() -> None:
+            try:
+                attempt = gate.try_pin(pin)
+            except Exception:  # a broken check must read as "no", never as "yes"
+                log.exception("PIN check failed")
+                attempt = PinAttempt(ok=False, locked_for_s=0.0, attempts_left=0)
+            alive = checker()
+            if alive is not None:
+                # The window may be gone if the app quit while scrypt ran.
+                with contextlib.suppress(RuntimeError):
+                    alive._answered.emit(ticket, attempt)
+
+        threading.Thread(target=work, name="pin-check", daemon=True).start()
+
+    def _deliver(self, ticket: int, attempt: PinAttempt) -> None:
+        on_answer = self._waiting.pop(ticket, None)
+        if on_answer is not None:
+            on_answer(attempt)
+
+
+def _key(label: str, name: str, accessible: str) -> QPushButton:
+    button = QPushButton(label)
+    button.setObjectName(name)
+    button.setProperty("role", "key")
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setAccessibleName(accessible)
+    button.setMinimumSize(KEY_SIZE)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return button
+
+
+class PinPadScreen(Screen):
+    """Digits in, ``unlocked`` or ``cancelled`` out; wrong PINs and lock-outs are shown."""
+
+    unlocked = Signal()
+    cancelled = Signal()
+
+    def __init__(self, gate: PinGate, checker: PinChecker | None = None, *,
+                 can_cancel: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("screen-pin")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(_LOCAL_STYLE)
+        self._gate = gate
+        self._checker = checker or PinChecker(self)
+        self._digits = ""
+        self._checking = False
+        self._asked = 0  # numbers each check, so an answer arriving after Cancel is ignored
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_lock)
+
+        title = QLabel("Staff only")
+        title.setObjectName("screen-title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        prompt = QLabel("Enter the staff PIN")
+        prompt.setObjectName("welcome")
+        prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.display = QLabel()
+        self.display.setObjectName("pin-display")
+        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.display.setAccessibleName("PIN")
+        self.message = QLabel()
+        self.message.setObjectName("pin-message")
+        self.message.setProperty("role", "error")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(60)  # two lines: the keys never jump as messages change
+
+        self.keys: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(12)
+        for index, digit in enumerate("123456789"):
+            grid.addWidget(self._digit_key(digit), index // 3, index % 3)
+        self.clear_key = _key("⌫", "pin-clear", "Delete")
+        self.clear_key.clicked.connect(self.backspace)
+        self.ok_key = _key("OK", "pin-ok", "OK")
+        self.ok_key.setProperty("role", "key")
+        self.ok_key.clicked.connect(self.submit)
+        grid.addWidget(self.clear_key, 3, 0)
+        grid.addWidget(self._digit_key("0"), 3, 1)
+        grid.addWidget(self.ok_key, 3, 2)
+
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("pin-cancel")
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setVisible(can_cancel)
+        self.hint = QLabel()
+        self.hint.setObjectName("muted")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        if gate.source is PinSource.DEMO:
+            self.hint.setText(f"Demo mode: the staff PIN is {DEMO_PIN}.")
+        self.hint.setVisible(bool(self.hint.text()))
+
+        panel = QWidget()
+        panel.setFixedWidth(PANEL_WIDTH)
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(title)
+        column.addWidget(prompt)
+        column.addWidget(self.display)
+        column.addWidget(self.message)
+        column.addLayout(grid)
+        column.addSpacing(12)
+        column.addWidget(self.cancel_button)
+        column.addWidget(self.hint)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 8, 40, 8)
+        outer.addStretch(1)
+        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self._update()
+
+    def _digit_key(self, digit: str) -> QPushButton:
+        key = _key(digit, f"pin-{digit}", digit)
+        key.clicked.connect(lambda _=False, d=digit: self.press(d))
+        self.keys[digit] = key
+        return key
+
+    # --- input ----------------------------------------------------------------------------
+    def press(self, digit: str) -> None:
+        if self._accepting() and len(self._digits) < PIN_MAX_DIGITS:
+            self._digits += digit
+            if not self._gate.locked_for_s():
+                self.message.clear()
+            self._update()
+
+    def backspace(self) -> None:
+        if self._accepting():
+            self._digits = self._digits[:-1]
+            self._update()
+
+    def submit(self) -> None:
+        if not self._accepting() or len(self._digits) < PIN_MIN_DIGITS:
+            return
+        pin, self._digits = self._digits, ""
+        self._checking = True
+        self._asked += 1
+        asked = self._asked
+        self.message.setText("Checking…")
+        self._update()
+        self._checker.check(self._gate, pin, lambda attempt: self._answered(asked, attempt))
+
+    def cancel(self) -> None:
+        self.reset()
+        self.cancelled.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        key, text = event.key(), event.text()
+        if text.isdigit() and len(text) == 1 and text.isascii():
+            self.press(text)
+        elif key == Qt.Key.Key_Backspace:
+            self.backspace()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+        elif key == Qt.Key.Key_Escape and self.cancel_button.isVisible():
+            self.cancel()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # --- answers --------------------------------------------------------------------------
+    def _answered(self, asked: int, attempt: PinAttempt) -> None:
+        if not isValid(self) or asked != self._asked:  # rebuilt, cancelled or reset meanwhile
+            return
+        self._checking = False
+        if attempt.ok:
+            self.message.clear()
+            self._update()
+            self.unlocked.emit()
+            return
+        if attempt.locked_for_s > 0:
+            self._show_lock()
+        elif attempt.attempts_left == 1:
+            self.message.setText("Wrong PIN. 1 try left before the pad locks.")
+        else:
+            self.message.setText(f"Wrong PIN. {attempt.attempts_left} tries left.")
+        self._update()
+
+    def _show_lock(self) -> None:
+        """Show the lock-out's countdown, or end it; runs every second while locked."""
+        left = math.ceil(self._gate.locked_for_s())
+        if left > 0:
+            self.message.setText(f"Locked — try again in {left} s")
+            self._digits = ""
+            if not self._tick.isActive():
+                self._tick.start()
+        else:
+            self._tick.stop()
+            if self.message.text().startswith("Locked"):
+                self.message.clear()
+        self._update()
+
+    # --- state ----------------------------------------------------------------------------
+    def is_locked(self) -> bool:
+        return self._gate.locked_for_s() > 0
+
+    def _accepting(self) -> bool:
+        return self._gate.can_unlock and not self._checking and not self.is_locked()
+
+    def _update(self) -> None:
+        accepting = self._accepting()
+        for key in self.keys.values():
+            key.setEnabled(accepting)
+        self.clear_key.setEnabled(accepting and bool(self._digits))
+        self.ok_key.setEnabled(accepting and len(self._digits) >= PIN_MIN_DIGITS)
+        self.display.setText("  ".join(_DOT * len(self._digits)))
+        if not self._gate.can_unlock:
+            self.message.setText("No staff PIN is set on this computer. "
+                                 "Run “kiosk set-pin” to set one.")
+
+    def entered(self) -> None:
+        """Shown again: forget half-typed digits, and show a lock-out that is still running."""
+        self.reset()
+        self.setFocus()
+
+    def reset(self) -> None:
+        self._digits = ""
+        self._asked += 1
+        self._checking = False
+        self.message.clear()
+        self._show_lock()
+
+    def is_pristine(self) -> bool:
+        return not self._digits

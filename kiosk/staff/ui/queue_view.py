@@ -1,0 +1,504 @@
+"""The staff's view of the callback queue, on the kiosk and at the front-desk console alike.
+
+A paged table on the left, the selected request on the right. Every read and write goes
+to the worker thread through ``StaffJobs``; the widgets display answers and forward taps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.callback_queue.model import InvalidTransition, Status
+from kiosk.shell.i18n import Translator
+from kiosk.shell.ui.screen import Screen
+from kiosk.shell.ui.touch import make_kinetic
+from kiosk.shell.ui.touch_keyboard import LetterKeyboard
+from kiosk.staff.rows import STATUS_LABELS, RequestDetail, RowFormatter
+from kiosk.staff.ui.detail import StaffDetail
+from kiosk.staff.ui.jobs import StaffJobs
+from kiosk.staff.ui.table import QueueTableModel
+
+log = logging.getLogger(__name__)
+
+ROW_HEIGHT = 64
+DETAIL_WIDTH = 450
+#: (column, width) for the fixed columns; the name column takes what is left.
+COLUMN_WIDTHS = ((0, 110), (2, 160), (3, 106), (4, 148), (5, 64))
+NAME_COLUMN = 1
+FILTERS: tuple[tuple[Status | None, str], ...] = (
+    (None, "All"), *((status, label) for status, label in STATUS_LABELS.items()))
+# Sizes only, never colours: the theme's stylesheet (calm or high contrast) colours them.
+# Buttons stay 64 px tall in all (52 + padding + border), with less padding than the
+# patient screens so that seven filters fit in one row.
+_LOCAL_STYLE = """
+QPushButton { font-size: 20px; padding: 4px 14px; min-height: 52px; }
+QPushButton[role="choice"] { min-width: 40px; }
+#staff-queue, QHeaderView::section { font-size: 18px; }
+#staff-queue::item { padding: 0px 6px; }
+#staff-detail-name, #staff-detail-phone { font-size: 30px; }
+#staff-detail-name { font-weight: 700; }
+#staff-summary, #staff-notice, #staff-detail-facts, #staff-notes, #staff-history {
+    font-size: 20px;
+}
+"""
+EXIT_TEXT = "Exit kiosk"
+EXIT_CONFIRM_TEXT = "Tap again to exit"
+EXIT_CONFIRM_MS = 5000
+
+
+def filter_name(status: Status | None) -> str:
+    return "staff-filter-all" if status is None else f"staff-filter-{status.value}"
+
+
+class StaffKeyboard(QWidget):
+    """The kiosk's letter keyboard with a row of digits, for notes typed on the touch screen."""
+
+    typed = Signal(str)
+    backspace = Signal()
+    done = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("staff-keyboard")
+        digits = QHBoxLayout()
+        digits.setSpacing(6)
+        for char in "1234567890":
+            key = QPushButton(char)
+            key.setObjectName(f"key-{char}")
+            key.setProperty("role", "key")
+            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            key.setMinimumSize(QSize(64, 64))
+            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            key.clicked.connect(lambda _=False, c=char: self.typed.emit(c))
+            digits.addWidget(key)
+        self.letters = LetterKeyboard(Translator("en", {}))
+        self.letters.typed.connect(self.typed)
+        self.letters.backspace.connect(self.backspace)
+        hide = QPushButton("Done")
+        hide.setObjectName("staff-keyboard-done")
+        hide.setProperty("role", "primary")
+        hide.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        hide.clicked.connect(self.done)
+        keys = QVBoxLayout()
+        keys.setSpacing(6)
+        keys.addLayout(digits)
+        keys.addWidget(self.letters)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 8, 24, 12)
+        row.setSpacing(16)
+        row.addStretch(1)
+        row.addLayout(keys, 6)
+        row.addWidget(hide, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addStretch(1)
+        self.setMaximumHeight(360)
+
+
+class StaffQueueView(Screen):
+    """Filter, page through and work the queue; ``lock_requested`` when staff are done."""
+
+    lock_requested = Signal()
+    exit_requested = Signal()
+    opened = Signal()
+
+    def __init__(self, jobs: StaffJobs, formatter: RowFormatter, actor: str, *,
+                 on_kiosk: bool, choose_export_path: Callable[[], Path | None]) -> None:
+        super().__init__()
+        self.setObjectName("screen-staff")
+        self.setStyleSheet(_LOCAL_STYLE)
+        self._jobs = jobs
+        self._formatter = formatter
+        self._actor = actor
+        self._on_kiosk = on_kiosk
+        self._choose_export_path = choose_export_path
+        self._active = False
+        self._selected_id: int | None = None
+        self._detail_asked = 0
+
+        self.model = QueueTableModel(jobs, formatter, self)
+        self._scrolled_to = 0
+        self.model.modelAboutToBeReset.connect(self._remember_scroll)
+        self.model.reloaded.connect(self._restore_selection)
+        self.model.total_changed.connect(self._show_total)
+        self.model.failed.connect(self.show_notice)
+
+        title = QLabel("Callback queue")
+        title.setObjectName("screen-title")
+        self.summary = QLabel()
+        self.summary.setObjectName("staff-summary")
+        self.summary.setProperty("role", "muted")
+        self.refresh_button = self._button("staff-refresh", "Refresh", self.refresh)
+        self.export_button = self._button("staff-export", "Export", self.export)
+        self.lock_button = self._button("staff-lock", "Lock", self.lock_requested.emit)
+        self.lock_button.setProperty("role", "primary")
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.refresh_button)
+        header.addWidget(self.export_button)
+        self.exit_button: QPushButton | None = None
+        if on_kiosk:
+            self.exit_button = self._button("staff-exit-kiosk", EXIT_TEXT, self._exit_tapped)
+            header.addWidget(self.exit_button)
+        # Ending kiosk mode takes a second tap, so a stray touch cannot close the kiosk.
+        self._exit_armed = QTimer(self)
+        self._exit_armed.setSingleShot(True)
+        self._exit_armed.setInterval(EXIT_CONFIRM_MS)
+        self._exit_armed.timeout.connect(self._disarm_exit)
+        header.addWidget(self.lock_button)
+
+        self.filters = QButtonGroup(self)
+        self.filters.setExclusive(True)
+        filter_row = QHBoxLayout()
+        filter_row.setSpacing(8)
+        for status, label in FILTERS:
+            button = QPushButton(label)
+            button.setObjectName(filter_name(status))
+            button.setCheckable(True)
+            button.setProperty("role", "choice")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setProperty("status", status.value if status else "")
+            self.filters.addButton(button)
+            filter_row.addWidget(button)
+        filter_row.addStretch(1)
+        filter_row.addWidget(self.summary)
+        self.filters.buttons()[0].setChecked(True)
+        self.filters.buttonClicked.connect(self._filter_chosen)
+
+        self.notice = QLabel()
+        self.notice.setObjectName("staff-notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        if not on_kiosk:
+            self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.table = self._build_table()
+        self.detail = StaffDetail(selectable=not on_kiosk)
+        self.detail.setFixedWidth(DETAIL_WIDTH)
+        self.detail.attempt_chosen.connect(self._record_attempt)
+        self.detail.status_chosen.connect(self._set_status)
+        self.detail.note_submitted.connect(self._add_note)
+
+        self.keyboard: StaffKeyboard | None = None
+        if on_kiosk:
+            # The kiosk has no operating-system keyboard; notes are typed on the screen.
+            self.detail.note.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+            self.keyboard = StaffKeyboard()
+            self.keyboard.typed.connect(self._type)
+            self.keyboard.backspace.connect(self.detail.note.backspace)
+            self.keyboard.done.connect(self._hide_keyboard)
+            self.keyboard.hide()
+            self.detail.note_tapped.connect(self._show_keyboard)
+
+        body = QHBoxLayout()
+        body.setSpacing(20)
+        body.addWidget(self.table, 1)
+        body.addWidget(self.detail)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(24, 16, 24, 12)
+        page.setSpacing(10)
+        page.addLayout(header)
+        self.filter_bar = QWidget()
+        self.filter_bar.setLayout(filter_row)
+        filter_row.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.filter_bar)
+        page.addWidget(self.notice)
+        page.addLayout(body, 1)
+        if self.keyboard is not None:
+            page.addWidget(self.keyboard)
+        self._show_total(0)
+
+    def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(lambda _=False: slot())
+        return button
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("staff-queue")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setCornerButtonEnabled(False)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = table.verticalHeader()
+        rows.hide()
+        # Fixed, uniform rows: the view never measures rows it has not painted.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        columns = table.horizontalHeader()
+        columns.setHighlightSections(False)
+        columns.setSectionsClickable(False)
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in COLUMN_WIDTHS:
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            columns.resizeSection(column, width)
+        columns.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        table.selectionModel().selectionChanged.connect(self._selection_changed)
+        if self._on_kiosk:
+            table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        make_kinetic(table)
+        return table
+
+    # --- life cycle -------------------------------------------------------------------------
+    def entered(self) -> None:
+        self.opened.emit()
+
+    def activate(self) -> None:
+        """Unlocked: load the newest requests."""
+        self._active = True
+        self.model.set_status_filter(self._chosen_status())
+
+    def deactivate(self) -> None:
+        """Locked: drop every name and number from memory and from the screen."""
+        self._active = False
+        self._selected_id = None
+        self._detail_asked += 1
+        self.model.clear()
+        self.detail.reset()
+        self._hide_keyboard()
+        self._disarm_exit()
+        self.notice.clear()
+        self.notice.hide()
+        self.filters.buttons()[0].setChecked(True)
+
+    def reset(self) -> None:
+        self.deactivate()
+
+    def is_pristine(self) -> bool:
+        return not self._active
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def refresh(self) -> None:
+        """Re-read the loaded rows and the selected request (a change was announced)."""
+        if not self._active:
+            return
+        self.model.reload(keep_loaded=True)
+        self._load_detail()
+
+    def _exit_tapped(self) -> None:
+        if self._exit_armed.isActive():
+            self._disarm_exit()
+            self.exit_requested.emit()
+        elif self.exit_button is not None:
+            self.exit_button.setText(EXIT_CONFIRM_TEXT)
+            self.exit_button.setProperty("role", "cta")
+            self._restyle(self.exit_button)
+            self._exit_armed.start()
+
+    def _disarm_exit(self) -> None:
+        self._exit_armed.stop()
+        if self.exit_button is not None:
+            self.exit_button.setText(EXIT_TEXT)
+            self.exit_button.setProperty("role", "")
+            self._restyle(self.exit_button)
+
+    @staticmethod
+    def _restyle(widget: QWidget) -> None:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    # --- notices ----------------------------------------------------------------------------
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def _show_total(self, total: int) -> None:
+        shown = self.model.rowCount()
+        if not self._active:
+            self.summary.clear()
+        elif total == shown:
+            self.summary.setText(f"{total:,} request{'s' if total != 1 else ''}")
+        else:
+            self.summary.setText(f"Newest {shown:,} of {total:,}")
+
+    # --- filter and selection ----------------------------------------------------------------
+    def _chosen_status(self) -> Status | None:
+        checked = self.filters.checkedButton()
+        value = checked.property("status") if checked else ""
+        return Status(value) if value else None
+
+    def _filter_chosen(self) -> None:
+        self._scrolled_to = 0
+        if self._active:
+            self.model.set_status_filter(self._chosen_status())
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = self.model.row_at(rows[0].row())
+        if row is None or row.id == self._selected_id:
+            return
+        self._selected_id = row.id
+        self.detail.show_row(row)
+        self._load_detail()
+
+    def _remember_scroll(self) -> None:
+        self._scrolled_to = self.table.verticalScrollBar().value()
+
+    def _restore_selection(self) -> None:
+        """After a refresh: the same place in the list, the same request selected."""
+        self._show_total(self.model.total)
+        self.table.verticalScrollBar().setValue(self._scrolled_to)
+        if self._selected_id is None:
+            return
+        row = self.model.row_of(self._selected_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def _load_detail(self) -> None:
+        request_id = self._selected_id
+        if request_id is None:
+            return
+        self._detail_asked += 1
+        asked, formatter = self._detail_asked, self._formatter
+
+        def load(store: Any) -> RequestDetail:
+            return formatter.detail(store.get(request_id), store.audit(request_id))
+
+        self._jobs.run(self, load, lambda detail: self._detail_loaded(asked, detail),
+                       lambda exc: self._detail_failed(asked, exc))
+
+    def _detail_loaded(self, asked: int, detail: RequestDetail) -> None:
+        if asked == self._detail_asked and detail.row.id == self._selected_id:
+            self.detail.show_detail(detail)
+
+    def _detail_failed(self, asked: int, exc: BaseException) -> None:
+        if asked == self._detail_asked:
+            self.detail.show_error(_explain(exc))
+
+    # --- changes ----------------------------------------------------------------------------
+    def _record_attempt(self, outcome: str) -> None:
+        actor = self._actor
+        self._change(lambda store, rid: store.record_attempt(rid, Status(outcome), actor))
+
+    def _set_status(self, status: str) -> None:
+        actor = self._actor
+        self._change(lambda store, rid: store.set_status(rid, Status(status), actor))
+
+    def _add_note(self, text: str) -> None:
+        actor = self._actor
+        self._change(lambda store, rid: store.add_note(rid, text, actor), note=True)
+
+    def _change(self, apply: Callable[[Any, int], Any], note: bool = False) -> None:
+        request_id = self._selected_id
+        if request_id is None or not self._active:
+            return
+        self.detail.set_busy(True)
+        self.detail.show_error("")
+        self._detail_asked += 1
+        asked, formatter = self._detail_asked, self._formatter
+
+        def work(store: Any) -> RequestDetail:
+            return formatter.detail(apply(store, request_id), store.audit(request_id))
+
+        self._jobs.run(self, work, lambda detail: self._changed(asked, detail, note),
+                       lambda exc: self._change_failed(asked, exc))
+
+    def _changed(self, asked: int, detail: RequestDetail, note: bool) -> None:
+        self.detail.set_busy(False)
+        self.model.replace(detail.row)
+        if detail.row.id != self._selected_id:
+            return
+        if note:  # saved: the text must go, or a second tap would store it twice
+            self.detail.note_saved()
+            self._hide_keyboard()
+        if asked == self._detail_asked:  # else a fresher read is already on its way
+            self.detail.show_detail(detail)
+
+    def _change_failed(self, asked: int, exc: BaseException) -> None:
+        self.detail.set_busy(False)
+        if asked == self._detail_asked:
+            self.detail.show_error(_explain(exc))
+            if isinstance(exc, InvalidTransition):
+                self.refresh()
+
+    # --- export -----------------------------------------------------------------------------
+    def export(self) -> None:
+        if not self._active:
+            return
+        path = self._choose_export_path()
+        if path is None:
+            return
+        status = self.model.status_filter
+        self.export_button.setEnabled(False)
+        self.show_notice("Exporting…")
+
+        def work(store: Any) -> int:
+            from kiosk.staff.export import write_export
+
+            return write_export(store, path, status)
+
+        self._jobs.run(self, work, lambda count: self._exported(path, status, count),
+                       self._export_failed)
+
+    def _exported(self, path: Path, status: Status | None, count: int) -> None:
+        self.export_button.setEnabled(True)
+        which = f" {STATUS_LABELS[status].lower()}" if status else ""
+        self.show_notice(f"Saved {count:,}{which} request{'s' if count != 1 else ''} to {path}")
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        # An OSError says what is wrong with the folder; a database error could quote rows.
+        reason = str(exc) if isinstance(exc, OSError) else exc.__class__.__name__
+        self.show_notice(f"The export could not be saved: {reason}")
+
+    # --- the kiosk's keyboard ---------------------------------------------------------------
+    def _show_keyboard(self) -> None:
+        if self.keyboard is not None and not self.keyboard.isVisible():
+            self.filter_bar.hide()  # room for the keyboard; filtering can wait
+            self.keyboard.show()
+            self.detail.scroll.ensureWidgetVisible(self.detail.add_note)
+
+    def _hide_keyboard(self) -> None:
+        if self.keyboard is not None and self.keyboard.isVisible():
+            self.keyboard.hide()
+            self.filter_bar.show()
+            self.detail.note.clearFocus()
+
+    def _type(self, char: str) -> None:
+        note = self.detail.note
+        before = note.text()[: note.cursorPosition()]
+        starts_sentence = not before.strip() or before.rstrip()[-1] in ".!?"
+        note.insert(char if starts_sentence or not char.isalpha() else char.lower())
+
+
+def _explain(exc: BaseException) -> str:
+    """What staff should know about a failed change; never a stack trace."""
+    from kiosk.callback_queue.store import RequestNotFound
+
+    if isinstance(exc, InvalidTransition):
+        return "Someone else changed this request just now. Its latest state is shown."
+    if isinstance(exc, RequestNotFound):
+        return "This request no longer exists (closed requests are deleted after a while)."
+    if isinstance(exc, ValueError):
+        return str(exc)
+    return "The change could not be saved. Check the connection and try again."

@@ -1,0 +1,142 @@
+"""The front-desk console: PIN first, then a queue that shows new requests within seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QPushButton, QTableView
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import build_staff_console
+from kiosk.callback_queue.model import BestTime, NewRequest
+from kiosk.callback_queue.store import CallbackStore
+from kiosk.staff.pin import hash_pin
+from kiosk.staff.ui import alert as staff_alert
+from kiosk.staff.ui.console import StaffConsole
+
+PIN = "1357"
+
+
+@pytest.fixture(scope="module")
+def pin_hash() -> str:
+    return hash_pin(PIN)
+
+
+@pytest.fixture(autouse=True)
+def quiet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No chime in tests (QtMultimedia warns without a sound card); data under tmp_path."""
+    monkeypatch.setattr(staff_alert, "_load_chime", lambda parent: None)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def write_config(tmp_path: Path, url: str, pin_hash: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[kiosk]\nfullscreen = false\nkiosk_id = "lobby"\n\n[database]\nurl = "{url}"\n\n'
+        f'[staff]\npin_hash = "{pin_hash}"\n', encoding="utf-8")
+    return path
+
+
+def open_console(qtbot: QtBot, config_path: Path) -> StaffConsole:
+    console = build_staff_console(config_path)
+    assert isinstance(console, QMainWindow)
+    assert console.objectName() == "staff-console"
+    assert not console.isVisible()
+    qtbot.addWidget(console)
+    console.show()
+    qtbot.waitExposed(console)
+    return console
+
+
+def unlock(qtbot: QtBot, console: StaffConsole) -> None:
+    for name in [f"pin-{d}" for d in PIN] + ["pin-ok"]:
+        qtbot.mouseClick(console.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.unlocked, timeout=5000)
+
+
+def names_in_table(console: StaffConsole) -> list[str]:
+    table = console.findChild(QTableView, "staff-queue")
+    model = table.model()
+    return [model.index(row, 1).data() for row in range(model.rowCount())]
+
+
+def submit(url: str, name: str) -> None:
+    """A kiosk elsewhere stores a request in the shared queue."""
+    with CallbackStore.open(url) as kiosk_store:
+        kiosk_store.submit(NewRequest.create("lobby", name, "+12025550123", BestTime.ANY))
+
+
+def shows_new_request_within_5_s(qtbot: QtBot, console: StaffConsole, url: str) -> None:
+    unlock(qtbot, console)
+    qtbot.waitUntil(lambda: console.watcher.has_baseline, timeout=5000)
+    qtbot.waitUntil(lambda: names_in_table(console) == ["Ana Núñez"], timeout=5000)
+    announced: list[str] = []
+    console.alert.announced.connect(announced.append)
+    with qtbot.waitSignal(console.new_requests, timeout=5000) as arrived:
+        submit(url, "Ben Ode")
+    assert arrived.args == [1]
+    qtbot.waitUntil(lambda: names_in_table(console) == ["Ben Ode", "Ana Núñez"], timeout=5000)
+    assert announced == ["1 new callback request"]  # no names on the tray or status bar
+    assert console.statusBar().currentMessage() == "1 new callback request"
+
+
+def test_console_shows_a_new_sqlite_request_within_5_s(qtbot: QtBot, tmp_path: Path,
+                                                       pin_hash: str) -> None:
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    submit(url, "Ana Núñez")
+    console = open_console(qtbot, write_config(tmp_path, url, pin_hash))
+    assert console.stack.currentWidget().objectName() == "screen-pin"
+    shows_new_request_within_5_s(qtbot, console, url)
+
+
+def test_console_locks_back_to_the_pad(qtbot: QtBot, tmp_path: Path, pin_hash: str) -> None:
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    submit(url, "Ana Núñez")
+    console = open_console(qtbot, write_config(tmp_path, url, pin_hash))
+    unlock(qtbot, console)
+    qtbot.waitUntil(lambda: names_in_table(console) == ["Ana Núñez"], timeout=5000)
+    qtbot.mouseClick(console.findChild(QPushButton, "staff-lock"), Qt.MouseButton.LeftButton)
+    assert not console.unlocked
+    assert names_in_table(console) == []
+    assert console.stack.currentWidget().objectName() == "screen-pin"
+
+
+def test_console_exports_where_staff_choose(qtbot: QtBot, tmp_path: Path, pin_hash: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    submit(url, "Ana Núñez")
+    target = tmp_path / "chosen.csv"
+    asked: list[str] = []
+
+    def save_dialog(parent: object, caption: str, suggested: str, filters: str):
+        asked.append(Path(suggested).name)
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    console = open_console(qtbot, write_config(tmp_path, url, pin_hash))
+    unlock(qtbot, console)
+    qtbot.waitUntil(lambda: names_in_table(console) == ["Ana Núñez"], timeout=5000)
+    qtbot.mouseClick(console.findChild(QPushButton, "staff-export"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.view.notice.text() == f"Saved 1 request to {target}",
+                    timeout=5000)
+    assert asked[0].startswith("queue-") and asked[0].endswith(".csv")
+    assert "Ana Núñez" in target.read_text(encoding="utf-8-sig")
+
+
+def test_console_refuses_a_config_it_cannot_use(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[kiosk]\ndemo = false\n", encoding="utf-8")  # no PIN, not a demo
+    with pytest.raises(ValueError, match="staff.pin_hash"):
+        build_staff_console(path)
+
+
+@pytest.mark.postgres
+def test_console_hears_postgres_notifications(qtbot: QtBot, tmp_path: Path, pin_hash: str,
+                                              pg_url: str) -> None:
+    submit(pg_url, "Ana Núñez")
+    console = open_console(qtbot, write_config(tmp_path, pg_url, pin_hash))
+    qtbot.waitUntil(lambda: console.watcher.listening, timeout=10_000)
+    shows_new_request_within_5_s(qtbot, console, pg_url)
+    assert console.watcher.listening  # heard, not polled

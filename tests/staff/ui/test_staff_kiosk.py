@@ -1,0 +1,240 @@
+"""The kiosk's staff entrance end to end: hold, PIN, work the queue, lock, export, exit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import build_kiosk
+from kiosk.callback_queue.model import BestTime, NewRequest, Status
+from kiosk.callback_queue.store import CallbackStore
+from kiosk.shell.ui import top_bar
+from kiosk.staff.pin import hash_pin
+from kiosk.staff.ui import entrance as staff_kiosk
+from kiosk.staff.ui.entrance import StaffEntrance
+
+PIN = "1357"
+HOLD_MS = 60
+
+
+@pytest.fixture(scope="module")
+def pin_hash() -> str:
+    return hash_pin(PIN)
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'q.sqlite3'}"
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[CallbackStore]:
+    with CallbackStore.open(url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, url: str, pin_hash: str,
+                monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(top_bar, "STAFF_HOLD_MS", HOLD_MS)
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[kiosk]\nfullscreen = false\nkiosk_id = "lobby"\n\n[database]\nurl = "{url}"\n\n'
+        f'[staff]\npin_hash = "{pin_hash}"\nlock_after_s = 120\n', encoding="utf-8")
+    return path
+
+
+def open_kiosk(qtbot: QtBot, config_path: Path) -> Any:
+    window = build_kiosk(config_path, windowed=True)
+    qtbot.addWidget(window)
+    assert "pin" in window.screens and "staff" in window.screens
+    window.present()
+    qtbot.waitExposed(window)
+    return window
+
+
+def entrance(window: Any) -> StaffEntrance:
+    found = window.findChild(StaffEntrance)
+    assert found is not None
+    return found
+
+
+def shown(window: Any) -> str:
+    return window.stack.currentWidget().objectName()
+
+
+def click(qtbot: QtBot, window: QWidget, name: str) -> None:
+    target = window.findChild(QPushButton, name)
+    assert target is not None, name
+    assert target.isEnabled() and target.isVisible(), name
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+
+def hold_staff_trigger(qtbot: QtBot, window: Any) -> None:
+    trigger = window.findChild(QPushButton, "staff-trigger")
+    qtbot.mousePress(trigger, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shown(window) == "screen-pin", timeout=2000)
+    qtbot.mouseRelease(trigger, Qt.MouseButton.LeftButton)
+
+
+def type_pin(qtbot: QtBot, window: Any, pin: str) -> None:
+    for digit in pin:
+        click(qtbot, window, f"pin-{digit}")
+    click(qtbot, window, "pin-ok")
+
+
+def unlock(qtbot: QtBot, window: Any) -> None:
+    hold_staff_trigger(qtbot, window)
+    type_pin(qtbot, window, PIN)
+    qtbot.waitUntil(lambda: shown(window) == "screen-staff", timeout=5000)
+
+
+def table(window: Any) -> QTableView:
+    found = window.findChild(QTableView, "staff-queue")
+    assert found is not None
+    return found
+
+
+def click_row(qtbot: QtBot, window: Any, row: int) -> None:
+    view = table(window)
+    rect = view.visualRect(view.model().index(row, 1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def history(window: Any) -> str:
+    return entrance(window).view.detail.history.text()
+
+
+def test_a_tap_is_not_a_hold(qtbot: QtBot, config_path: Path) -> None:
+    window = open_kiosk(qtbot, config_path)
+    click(qtbot, window, "staff-trigger")
+    qtbot.wait(HOLD_MS * 3)
+    assert shown(window) == "screen-home"
+
+
+def test_staff_work_a_request_on_the_kiosk(qtbot: QtBot, config_path: Path,
+                                           store: CallbackStore,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    req = store.submit(NewRequest.create("lobby", "Ana Núñez", "+12025550123",
+                                         BestTime.MORNING))
+    window = open_kiosk(qtbot, config_path)
+    unlock(qtbot, window)
+    assert not window.idle.enabled and not window.idle.armed
+    assert not window.top_bar.isVisible()
+    qtbot.waitUntil(lambda: table(window).model().rowCount() == 1, timeout=5000)
+
+    click_row(qtbot, window, 0)
+    qtbot.waitUntil(lambda: history(window) == "Nothing yet.", timeout=5000)
+    click(qtbot, window, "staff-no-answer")
+    qtbot.waitUntil(lambda: "→ No answer" in history(window), timeout=5000)
+    click(qtbot, window, "staff-status-scheduled")
+    qtbot.waitUntil(lambda: "→ Scheduled" in history(window), timeout=5000)
+    note = window.findChild(QLineEdit, "staff-note")
+    qtbot.mouseClick(note, Qt.MouseButton.LeftButton)
+    for key in ("key-t", "key-u", "key-e", "key-space", "key-3"):
+        click(qtbot, entrance(window).view, key)  # the consult form has keys of these names
+    click(qtbot, window, "staff-add-note")
+    qtbot.waitUntil(lambda: "Note:" in history(window), timeout=5000)
+    click(qtbot, window, "staff-status-closed")
+    qtbot.waitUntil(lambda: "→ Closed" in history(window), timeout=5000)
+
+    assert [(a.action, a.detail, a.actor) for a in store.audit(req.id)] == [
+        ("attempt", "new -> no-answer; attempt 1", "kiosk:lobby"),
+        ("status", "no-answer -> scheduled", "kiosk:lobby"),
+        ("note", "note added (5 characters)", "kiosk:lobby"),
+        ("status", "scheduled -> closed", "kiosk:lobby"),
+    ]
+    stored = store.get(req.id)
+    assert (stored.status, stored.attempts) == (Status.CLOSED, 1)
+    assert stored.notes.endswith("kiosk:lobby] Tue 3")
+
+    click(qtbot, window, "staff-lock")
+    assert shown(window) == "screen-home"
+    assert window.current_screen() == "home" and not window.navigator.can_go_back
+    assert window.idle.enabled and window.top_bar.isVisible()
+    assert table(window).model().rowCount() == 0  # nothing personal stays in memory
+    assert window.is_pristine()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "staff screen unlocked" in logged
+    for secret in ("Ana", "Núñez", "555", "0123", "Tue 3"):
+        assert secret not in logged
+
+
+def test_staff_screen_locks_itself_after_a_quiet_while(qtbot: QtBot, config_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(staff_kiosk, "lock_timing", lambda lock_after_s: (0.3, 1))
+    window = open_kiosk(qtbot, config_path)
+    unlock(qtbot, window)
+    view = entrance(window).view
+    qtbot.waitUntil(lambda: view.notice.text().startswith("Locking in 1 s"), timeout=3000)
+    qtbot.waitUntil(lambda: shown(window) == "screen-home", timeout=5000)
+    assert window.idle.enabled and window.top_bar.isVisible()
+
+
+def test_home_by_any_route_ends_the_staff_session(qtbot: QtBot, config_path: Path) -> None:
+    window = open_kiosk(qtbot, config_path)
+    unlock(qtbot, window)
+    window.go_home()  # e.g. the patient idle reset, or a rebuild
+    assert not entrance(window).inside
+    assert window.idle.enabled and window.top_bar.isVisible()
+    assert entrance(window).view.model.rowCount() == 0
+
+
+def test_cancel_returns_to_where_the_visitor_was(qtbot: QtBot, config_path: Path) -> None:
+    window = open_kiosk(qtbot, config_path)
+    window.show_screen("consult")
+    hold_staff_trigger(qtbot, window)
+    click(qtbot, window, "pin-cancel")
+    assert shown(window) == "screen-consult"
+
+
+def test_lock_out_survives_reopening_the_pad(qtbot: QtBot, config_path: Path) -> None:
+    window = open_kiosk(qtbot, config_path)
+    hold_staff_trigger(qtbot, window)
+    for _ in range(5):
+        type_pin(qtbot, window, "0000")
+        # The answer lands on the GUI thread after the worker has updated the lock, so wait
+        # for what the pad shows, not for the lock's state.
+        qtbot.waitUntil(lambda: entrance(window).pad.message.text() != "Checking…",
+                        timeout=5000)
+    assert entrance(window).pad.message.text().startswith("Locked — try again in")
+    click(qtbot, window, "pin-cancel")
+    hold_staff_trigger(qtbot, window)
+    assert entrance(window).pad.message.text().startswith("Locked — try again in")
+    assert not window.findChild(QPushButton, "pin-1").isEnabled()
+
+
+def test_export_on_the_kiosk_goes_to_the_data_folder(qtbot: QtBot, config_path: Path,
+                                                     store: CallbackStore,
+                                                     tmp_path: Path) -> None:
+    store.submit(NewRequest.create("lobby", "Ana", "+12025550123", BestTime.ANY))
+    window = open_kiosk(qtbot, config_path)
+    unlock(qtbot, window)
+    click(qtbot, window, "staff-export")
+    notice = entrance(window).view.notice
+    qtbot.waitUntil(lambda: notice.text().startswith("Saved"), timeout=5000)
+    exports = list((tmp_path / "data" / "clinic-kiosk" / "exports").glob("queue-*.csv"))
+    assert len(exports) == 1
+    assert notice.text() == f"Saved 1 request to {exports[0]}"
+
+
+def test_exit_kiosk_releases_and_closes(qtbot: QtBot, config_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    quits: list[bool] = []
+    monkeypatch.setattr(staff_kiosk, "quit_application", lambda: quits.append(True))
+    window = open_kiosk(qtbot, config_path)
+    unlock(qtbot, window)
+    click(qtbot, window, "staff-exit-kiosk")
+    assert not quits  # one tap only arms it
+    click(qtbot, window, "staff-exit-kiosk")
+    assert quits == [True]
+    assert not window.kiosk_mode and not window.isVisible()

@@ -1,0 +1,334 @@
+"""The staff queue view: SQL paging in the table model, and working a request by real clicks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
+from pytestqt.qtbot import QtBot
+
+from kiosk.callback_queue import schema
+from kiosk.callback_queue.model import BestTime, NewRequest, Status
+from kiosk.callback_queue.store import CallbackStore
+from kiosk.shell.ui.queue_worker import QueueWorker
+from kiosk.staff.rows import RowFormatter
+from kiosk.staff.ui.jobs import StaffJobs
+from kiosk.staff.ui.queue_view import StaffQueueView
+from kiosk.staff.ui.table import PAGE_SIZE, QueueTableModel
+
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+ACTOR = "console:test-desk"
+
+
+def seed(store: CallbackStore, count: int, status: Callable[[int], Status] = lambda n: Status.NEW,
+         start: datetime = T0) -> None:
+    """``count`` requests in one transaction (submitting them one by one would take minutes)."""
+    rows = [{
+        "idempotency_key": str(uuid.uuid4()),
+        "created_at": start + timedelta(minutes=n),
+        "kiosk_id": "lobby",
+        "name": f"Patient {n:05d}",
+        "phone": f"+1202555{n % 10_000:04d}",
+        "best_time": BestTime.ANY.value,
+        "status": status(n).value,
+        "attempts": 0,
+        "notes": "",
+        "updated_at": start + timedelta(minutes=n),
+    } for n in range(count)]
+    with store.engine.begin() as conn:
+        conn.execute(schema.requests_table.insert(), rows)
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'q.sqlite3'}"
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[CallbackStore]:
+    with CallbackStore.open(url) as opened:
+        yield opened
+
+
+class SyncJobs(StaffJobs):
+    """Runs jobs at once on the calling thread, for deterministic model tests."""
+
+    def __init__(self, store: CallbackStore) -> None:
+        def run(fn: Callable[[Any], Any], done: Callable[[Any], None],
+                failed: Callable[[BaseException], None]) -> bool:
+            try:
+                result = fn(store)
+            except Exception as exc:
+                failed(exc)
+            else:
+                done(result)
+            return True
+
+        super().__init__(run)
+
+
+@pytest.fixture
+def worker(url: str) -> Iterator[QueueWorker]:
+    opened = QueueWorker(lambda: CallbackStore.open(url))
+    yield opened
+    opened.shutdown()
+
+
+# --- the model --------------------------------------------------------------------------
+
+def test_model_opens_with_one_page_newest_first(store: CallbackStore) -> None:
+    seed(store, 1000)
+    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    model.set_status_filter(None)
+    assert model.rowCount() == PAGE_SIZE
+    assert model.total == 1000
+    assert model.row_at(0).name == "Patient 00999"
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 2 * PAGE_SIZE
+    assert model.row_at(PAGE_SIZE).name == "Patient 00899"
+
+
+def test_model_filters_by_status_in_sql(store: CallbackStore) -> None:
+    seed(store, 300, status=lambda n: Status.SCHEDULED if n % 3 == 0 else Status.NEW)
+    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    model.set_status_filter(Status.SCHEDULED)
+    assert model.total == 100
+    assert model.rowCount() == 100
+    assert {model.request_at(i).status for i in range(model.rowCount())} == {Status.SCHEDULED}
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_model_never_shows_a_request_twice_when_new_ones_arrive(store: CallbackStore) -> None:
+    seed(store, 150)
+    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    model.set_status_filter(None)
+    seed(store, 10, start=T0 + timedelta(days=1))  # newer: every offset shifts by ten
+    model.fetchMore(QModelIndex())
+    ids = [model.row_at(i).id for i in range(model.rowCount())]
+    assert len(ids) == len(set(ids)) == 150
+
+
+def test_model_reload_keeps_what_was_loaded_and_clear_forgets_it(store: CallbackStore) -> None:
+    seed(store, 250)
+    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    model.set_status_filter(None)
+    model.fetchMore(QModelIndex())
+    seed(store, 1, start=T0 + timedelta(days=1))
+    model.reload(keep_loaded=True)
+    assert model.rowCount() == 2 * PAGE_SIZE
+    assert model.row_at(0).name == "Patient 00000"  # the newcomer, on top
+    model.clear()
+    assert model.rowCount() == 0 and model.total == 0
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_stale_answers_are_dropped(store: CallbackStore) -> None:
+    seed(store, 5)
+    pending: list[Callable[[], None]] = []
+
+    def run(fn: Callable[[Any], Any], done: Callable[[Any], None],
+            failed: Callable[[BaseException], None]) -> bool:
+        result = fn(store)
+        pending.append(lambda: done(result))
+        return True
+
+    model = QueueTableModel(StaffJobs(run), RowFormatter("US"))
+    model.set_status_filter(None)
+    model.set_status_filter(Status.CLOSED)
+    for answer in pending:
+        answer()
+    assert model.rowCount() == 0  # the first answer (five NEW rows) arrived too late
+
+
+# --- the view, with the real worker thread ----------------------------------------------
+
+def make_view(qtbot: QtBot, worker: QueueWorker, *, export_to: Path | None = None,
+              on_kiosk: bool = False) -> StaffQueueView:
+    view = StaffQueueView(StaffJobs(worker.run), RowFormatter("US"), ACTOR, on_kiosk=on_kiosk,
+                          choose_export_path=lambda: export_to)
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def button(view: StaffQueueView, name: str) -> QPushButton:
+    found = view.findChild(QPushButton, name)
+    assert found is not None, name
+    return found
+
+
+def click(qtbot: QtBot, view: StaffQueueView, name: str) -> None:
+    target = button(view, name)
+    assert target.isEnabled(), f"{name} is disabled"
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+
+def click_row(qtbot: QtBot, table: QTableView, row: int) -> None:
+    rect = table.visualRect(table.model().index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_view_holds_only_what_was_fetched(qtbot: QtBot, store: CallbackStore,
+                                          worker: QueueWorker) -> None:
+    seed(store, 1000)
+    view = make_view(qtbot, worker)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == PAGE_SIZE, timeout=5000)
+    qtbot.wait(200)  # a full viewport must not ask for more
+    assert view.model.rowCount() == PAGE_SIZE
+    assert view.summary.text() == "Newest 100 of 1,000"
+    table = view.findChild(QTableView, "staff-queue")
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE, timeout=5000)
+
+
+def test_working_a_request_by_clicks(qtbot: QtBot, store: CallbackStore,
+                                     worker: QueueWorker) -> None:
+    older = store.submit(NewRequest.create("lobby", "Ana Núñez", "+12025550123",
+                                           BestTime.MORNING, now=T0))
+    store.submit(NewRequest.create("lobby", "Ben Ode", "+12025550124", BestTime.ANY,
+                                   now=T0 + timedelta(hours=1)))
+    view = make_view(qtbot, worker)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+    assert all(not button(view, n).isEnabled() for n in ("staff-no-answer", "staff-add-note"))
+    click_row(qtbot, view.table, 1)
+    qtbot.waitUntil(lambda: view.detail.name.text() == "Ana Núñez", timeout=5000)
+    assert view.detail.phone.text() == "(202) 555-0123"
+    qtbot.waitUntil(lambda: view.detail.history.text() == "Nothing yet.", timeout=5000)
+
+    click(qtbot, view, "staff-no-answer")
+    qtbot.waitUntil(lambda: "Call attempt" in view.detail.history.text(), timeout=5000)
+    assert store.get(older.id).attempts == 1
+    assert view.model.row_at(1).attempts == "1"
+    click(qtbot, view, "staff-status-scheduled")
+    qtbot.waitUntil(lambda: "→ Scheduled" in view.detail.history.text(), timeout=5000)
+    assert store.get(older.id).status == Status.SCHEDULED
+    assert not button(view, "staff-no-answer").isEnabled()
+    # scheduled may only move on to not interested or closed
+    assert button(view, "staff-status-closed").isEnabled()
+    assert button(view, "staff-status-not-interested").isEnabled()
+    assert not button(view, "staff-status-scheduled").isEnabled()
+
+    note = view.findChild(QLineEdit, "staff-note")
+    qtbot.mouseClick(note, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(note, "Booked Tue 3pm")
+    click(qtbot, view, "staff-add-note")
+    qtbot.waitUntil(lambda: "Booked Tue 3pm" in view.detail.notes.text(), timeout=5000)
+    assert note.text() == ""
+    click(qtbot, view, "staff-status-closed")
+    qtbot.waitUntil(lambda: "→ Closed" in view.detail.history.text(), timeout=5000)
+    assert store.get(older.id).status == Status.CLOSED
+    qtbot.waitUntil(lambda: not any(button(view, n).isEnabled() for n in (
+        "staff-no-answer", "staff-left-voicemail", "staff-status-scheduled",
+        "staff-status-not-interested", "staff-status-closed")), timeout=5000)
+
+    audit = store.audit(older.id)
+    assert [(a.action, a.detail, a.actor) for a in audit] == [
+        ("attempt", "new -> no-answer; attempt 1", ACTOR),
+        ("status", "no-answer -> scheduled", ACTOR),
+        ("note", "note added (14 characters)", ACTOR),
+        ("status", "scheduled -> closed", ACTOR),
+    ]
+    assert store.get(older.id).notes.endswith(f"{ACTOR}] Booked Tue 3pm")
+
+
+def test_filter_buttons_query_by_status(qtbot: QtBot, store: CallbackStore,
+                                        worker: QueueWorker) -> None:
+    seed(store, 30, status=lambda n: Status.CLOSED if n < 10 else Status.NEW)
+    view = make_view(qtbot, worker)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 30, timeout=5000)
+    click(qtbot, view, "staff-filter-closed")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 10, timeout=5000)
+    assert view.summary.text() == "10 requests"
+    click(qtbot, view, "staff-filter-all")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 30, timeout=5000)
+
+
+def test_lost_race_shows_latest_state(qtbot: QtBot, store: CallbackStore,
+                                      worker: QueueWorker) -> None:
+    req = store.submit(NewRequest.create("lobby", "Ana", "+12025550123", BestTime.ANY))
+    view = make_view(qtbot, worker)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    click_row(qtbot, view.table, 0)
+    qtbot.waitUntil(lambda: view.detail.request_id == req.id, timeout=5000)
+    store.set_status(req.id, Status.CLOSED, "console:other-desk")  # someone else, meanwhile
+    click(qtbot, view, "staff-no-answer")
+    qtbot.waitUntil(lambda: "Someone else changed" in view.detail.error.text(), timeout=5000)
+    qtbot.waitUntil(lambda: view.model.row_at(0).status == "Closed", timeout=5000)
+
+
+def test_export_writes_the_chosen_file(qtbot: QtBot, store: CallbackStore,
+                                       worker: QueueWorker, tmp_path: Path) -> None:
+    seed(store, 3)
+    target = tmp_path / "out" / "queue.csv"
+    view = make_view(qtbot, worker, export_to=target)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    click(qtbot, view, "staff-export")
+    qtbot.waitUntil(lambda: view.notice.text().startswith("Saved"), timeout=5000)
+    assert view.notice.text() == f"Saved 3 requests to {target}"
+    assert target.read_text(encoding="utf-8-sig").count("\n") == 4
+
+
+def test_locking_forgets_every_name(qtbot: QtBot, store: CallbackStore,
+                                    worker: QueueWorker) -> None:
+    seed(store, 3)
+    view = make_view(qtbot, worker)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    click_row(qtbot, view.table, 0)
+    qtbot.waitUntil(lambda: view.detail.name.text() == "Patient 00002", timeout=5000)
+    with qtbot.waitSignal(view.lock_requested):
+        click(qtbot, view, "staff-lock")
+    view.deactivate()
+    assert view.model.rowCount() == 0
+    assert view.detail.request_id is None and not view.detail.body.isVisible()
+    assert view.is_pristine()
+
+
+def test_kiosk_notes_are_typed_on_the_screen_keyboard(qtbot: QtBot, store: CallbackStore,
+                                                      worker: QueueWorker) -> None:
+    req = store.submit(NewRequest.create("lobby", "Ana", "+12025550123", BestTime.ANY))
+    view = make_view(qtbot, worker, on_kiosk=True)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    click_row(qtbot, view.table, 0)
+    qtbot.waitUntil(lambda: view.detail.request_id == req.id, timeout=5000)
+    note = view.findChild(QLineEdit, "staff-note")
+    qtbot.mouseClick(note, Qt.MouseButton.LeftButton)
+    assert view.keyboard is not None and view.keyboard.isVisible()
+    for key in ("key-c", "key-a", "key-l", "key-l", "key-space", "key-9"):
+        click(qtbot, view, key)
+    assert note.text() == "Call 9"
+    click(qtbot, view, "staff-add-note")
+    qtbot.waitUntil(lambda: store.get(req.id).notes.endswith("Call 9"), timeout=5000)
+    qtbot.waitUntil(lambda: not view.keyboard.isVisible(), timeout=5000)
+
+
+def test_exit_takes_a_second_tap(qtbot: QtBot, worker: QueueWorker) -> None:
+    view = make_view(qtbot, worker, on_kiosk=True)
+    exits: list[bool] = []
+    view.exit_requested.connect(lambda: exits.append(True))
+    click(qtbot, view, "staff-exit-kiosk")
+    assert not exits and button(view, "staff-exit-kiosk").text() == "Tap again to exit"
+    click(qtbot, view, "staff-exit-kiosk")
+    assert exits == [True]
+    assert view.findChild(QPushButton, "staff-exit-kiosk").text() == "Exit kiosk"
+
+
+def test_console_view_has_no_exit(qtbot: QtBot, worker: QueueWorker) -> None:
+    view = make_view(qtbot, worker, on_kiosk=False)
+    assert view.findChild(QPushButton, "staff-exit-kiosk") is None
+    assert view.keyboard is None
