@@ -78,7 +78,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.ops.crash_guard import install_crash_guard
         from kiosk.ops.logging_setup import STAFF_LOG_FILE, configure_logging
         from kiosk.ops.paths import log_dir
-        from kiosk.staff.commands import run_staff_console
 
         configure_logging(log_dir(), file_name=STAFF_LOG_FILE)
         install_crash_guard(None)  # logged; the console is an ordinary window
@@ -90,6 +89,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_kiosk(
         config_path, windowed=args.windowed, quit_after_first_frame=args.quit_after_first_frame
     )
+
+
+def run_staff_console(config_path: str | None) -> int:
+    """The front-desk console: a normal window, PIN first, then the queue."""
+    from kiosk.staff.commands import EXIT_CONFIG, console_config
+
+    path = console_config(config_path)
+    if path is None:
+        return EXIT_CONFIG
+
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import build_staff_console
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Clinic staff console")
+    window = build_staff_console(path)
+    window.show()
+    return app.exec()
 
 
 def collect_garbage_again() -> None:

@@ -2,6 +2,10 @@
 
 Every method opens its own short transaction on a shared engine, so one store may be used
 from several threads. Logs carry request ids only, never names or phone numbers.
+
+Over 300 lines for a reason: it is the one class that writes the queue, and each change
+(an attempt, a status, a note) is one transaction with its audit row, kept side by side so
+that what every write locks, checks and records can be read in one place.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ driver, every screen of the kiosk window painted in every language, and one requ
 submitted through the window's own queue worker and read back. Prints one line per step
 ("ok  content …"); the first failure prints "FAIL <step>: <why>" and exits 1.
 Works the same from source and from the PyInstaller bundle.
+
+A door of its own, as kiosk.cli is: it builds the real window, so it imports Qt (the import
+contracts in pyproject.toml say so). About 400 lines for a reason: each step is a short
+function over the one run's shared state (``_Run``), and IT reads the whole proof in one file.
 """
 
 from __future__ import annotations

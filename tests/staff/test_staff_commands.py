@@ -8,7 +8,6 @@ import os
 import stat
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from kiosk.callback_queue.model import BestTime, NewRequest, Status
 from kiosk.callback_queue.store import CallbackStore
 from kiosk.config import load_config
-from kiosk.staff.commands import TomlEditError, export, set_pin, set_toml_string
+from kiosk.staff.commands import export, set_pin
 from kiosk.staff.pin import verify_pin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,40 +109,6 @@ def test_set_pin_on_a_terminal_asks_twice(tmp_path: Path) -> None:
     assert set_pin(path, stdin=Terminal(), stdout=io.StringIO(), stderr=io.StringIO(),
                    ask=lambda prompt: next(answers)) == 0
     assert verify_pin("2580", load_config(path).staff.pin_hash)
-
-
-# --- the TOML edit itself -------------------------------------------------------------------
-
-def test_adds_the_key_under_an_existing_table() -> None:
-    text = "[staff]\nlock_after_s = 60\n\n[kiosk]\ndemo = true\n"
-    updated = set_toml_string(text, "staff", "pin_hash", HASH)
-    assert updated == f'[staff]\npin_hash = "{HASH}"\nlock_after_s = 60\n\n[kiosk]\ndemo = true\n'
-
-
-def test_appends_the_table_when_missing() -> None:
-    updated = set_toml_string("[kiosk]\ndemo = true", "staff", "pin_hash", HASH)
-    assert updated == f'[kiosk]\ndemo = true\n\n[staff]\npin_hash = "{HASH}"\n'
-    assert set_toml_string("", "staff", "pin_hash", HASH) == f'[staff]\npin_hash = "{HASH}"\n'
-
-
-def test_keeps_windows_line_endings_and_quoted_headers() -> None:
-    text = '[ "staff" ]\r\npin_hash = \'old\'\r\n'
-    assert set_toml_string(text, "staff", "pin_hash", HASH) == (
-        f'[ "staff" ]\r\npin_hash = "{HASH}"\r\n')
-
-
-def test_only_touches_the_staff_table() -> None:
-    text = '[kiosk]\npin_hash_note = "x"\n[other]\npin_hash = "keep"\n[staff]\n'
-    updated = tomllib.loads(set_toml_string(text, "staff", "pin_hash", HASH))
-    assert updated["other"]["pin_hash"] == "keep"
-    assert updated["staff"]["pin_hash"] == HASH
-
-
-def test_refuses_layouts_it_cannot_edit_safely() -> None:
-    with pytest.raises(TomlEditError):
-        set_toml_string('staff = { lock_after_s = 60 }\n', "staff", "pin_hash", HASH)
-    with pytest.raises(TomlEditError):  # a line that only looks like a header, in a string
-        set_toml_string('[clinic]\nname = """\n[staff]\n"""\n', "staff", "pin_hash", HASH)
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 The form only collects and displays: validation is ``validate_consult``, storage is the
 queue worker. The patient sees "thank you" only after the request is durably stored.
+
+Over 300 lines for a reason: one form's fields, its two keyboards and its two layouts
+(side by side, or stacked for large text) share every widget; the generic pieces (the
+keyboards, the wrapping check box, the thank-you screen) already live in their own modules.
 """
 
 from __future__ import annotations

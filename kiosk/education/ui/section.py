@@ -188,7 +188,7 @@ class SectionScreen(Screen):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll)
 
-    def spoken_text(self) -> str:
+    def text_to_read(self) -> str:
         parts = [self.section.title, self.body.toPlainText()]
         for card in self.cards:
             parts += [card.button.text(), card.detail.toPlainText()]
@@ -198,7 +198,7 @@ class SectionScreen(Screen):
         if self._speaker is None:
             return
         if on:
-            self._speaker.speak(self.spoken_text(), self._language)
+            self._speaker.speak(self.text_to_read(), self._language)
         else:
             self._speaker.stop()
         self.read_button.setText(self._stop_text if on else self._read_text)

@@ -2,6 +2,10 @@
 
 A paged table on the left, the selected request on the right. Every read and write goes
 to the worker thread through ``StaffJobs``; the widgets display answers and forward taps.
+
+Longer than most modules (about 450 lines) for a reason: it is one screen whose handlers
+each pair a job sent to the worker with the answer it shows (select, change, note, export),
+and splitting them from the widgets they update would scatter each round trip over two files.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -19,20 +23,18 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.callback_queue.model import InvalidTransition, Status
-from kiosk.shell.i18n import Translator
 from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.touch import make_kinetic
-from kiosk.shell.ui.touch_keyboard import LetterKeyboard
 from kiosk.staff.rows import STATUS_LABELS, RequestDetail, RowFormatter
 from kiosk.staff.ui.detail import StaffDetail
 from kiosk.staff.ui.jobs import StaffJobs
+from kiosk.staff.ui.note_keyboard import StaffKeyboard
 from kiosk.staff.ui.table import QueueTableModel
 
 log = logging.getLogger(__name__)
@@ -65,49 +67,6 @@ EXIT_CONFIRM_MS = 5000
 
 def filter_name(status: Status | None) -> str:
     return "staff-filter-all" if status is None else f"staff-filter-{status.value}"
-
-
-class StaffKeyboard(QWidget):
-    """The kiosk's letter keyboard with a row of digits, for notes typed on the touch screen."""
-
-    typed = Signal(str)
-    backspace = Signal()
-    done = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("staff-keyboard")
-        digits = QHBoxLayout()
-        digits.setSpacing(6)
-        for char in "1234567890":
-            key = QPushButton(char)
-            key.setObjectName(f"key-{char}")
-            key.setProperty("role", "key")
-            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            key.setMinimumSize(QSize(64, 64))
-            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            key.clicked.connect(lambda _=False, c=char: self.typed.emit(c))
-            digits.addWidget(key)
-        self.letters = LetterKeyboard(Translator("en", {}))
-        self.letters.typed.connect(self.typed)
-        self.letters.backspace.connect(self.backspace)
-        hide = QPushButton("Done")
-        hide.setObjectName("staff-keyboard-done")
-        hide.setProperty("role", "primary")
-        hide.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        hide.clicked.connect(self.done)
-        keys = QVBoxLayout()
-        keys.setSpacing(6)
-        keys.addLayout(digits)
-        keys.addWidget(self.letters)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 8, 24, 12)
-        row.setSpacing(16)
-        row.addStretch(1)
-        row.addLayout(keys, 6)
-        row.addWidget(hide, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addStretch(1)
-        self.setMaximumHeight(360)
 
 
 class StaffQueueView(Screen):
