@@ -163,15 +163,23 @@ def staff_screens(config: Config) -> ScreensFor:
     is shared by all of them. It (and the staff modules) waits for the first screen build,
     after the patients' first frame.
     """
+    from kiosk.shell.navigation import PIN, STAFF
+
     entrance = None
 
     def screens(window: KioskWindow) -> list[tuple[str, ScreenFactory]]:
-        nonlocal entrance
-        if entrance is None:
-            from kiosk.staff.ui.entrance import StaffEntrance
+        def factory(name: str) -> ScreenFactory:
+            def build() -> Screen:
+                nonlocal entrance
+                if entrance is None:
+                    from kiosk.staff.ui.entrance import StaffEntrance
 
-            entrance = StaffEntrance(config)
-        return entrance.screens(window)
+                    entrance = StaffEntrance(config)
+                return entrance.screen(name, window)
+
+            return build
+
+        return [(PIN, factory(PIN)), (STAFF, factory(STAFF))]
 
     return screens
 

@@ -25,7 +25,7 @@ from kiosk.ops.paths import data_dir, database_url
 from kiosk.shell.navigation import PIN, STAFF
 from kiosk.shell.ui.idle_guard import IdleGuard
 from kiosk.shell.ui.queue_worker import QueueWorker
-from kiosk.shell.ui.screen import Screen, ScreenFactory
+from kiosk.shell.ui.screen import Screen
 from kiosk.staff.ui.jobs import StaffJobs, open_store
 from kiosk.staff.ui.watch import QueueWatcher
 
@@ -116,9 +116,10 @@ class StaffEntrance(QObject):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
 
-    def screens(self, window: KioskWindow) -> list[tuple[str, ScreenFactory]]:
-        """The kiosk's "pin" and "staff" screens for ``window``'s plan, built on demand."""
-        return [(PIN, lambda: self._make_pad(window)), (STAFF, lambda: self._make_view(window))]
+    def screen(self, name: str, window: KioskWindow) -> Screen:
+        """The kiosk's "pin" or "staff" screen for ``window``; its widgets wait for its first
+        showing."""
+        return {PIN: self._make_pad, STAFF: self._make_view}[name](window)
 
     def bind(self, window: KioskWindow) -> None:
         """Listen to ``window`` (once): its staff trigger, and which screen it shows."""
