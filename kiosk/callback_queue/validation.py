@@ -20,6 +20,9 @@ MESSAGES: dict[str, str] = {
     "name-no-letters": "Please enter your name using letters.",
     "phone-required": "Please enter a phone number so we can call you back.",
     "phone-invalid": "That phone number does not look right. Please check it.",
+    "phone-not-callable": "We cannot call that kind of number back. "
+    "Please enter a mobile, home or work number.",
+    "phone-extension": "Please enter a number we can call directly, without an extension.",
     "best-time-required": "Please choose the best time to call you.",
     "best-time-invalid": "Please choose one of the times shown.",
     "consent-required": "Please tick the box to let us call you back.",
@@ -30,6 +33,20 @@ _ALLOWED_FORMAT_CHARS = frozenset({"\u200c", "\u200d"})
 _REJECTED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 # phonenumbers refuses longer input anyway; checking first keeps huge strings cheap.
 _PHONE_MAX_INPUT = 250
+# The kinds of number a person answers when the clinic rings, toll-free included. Everything
+# else is refused: premium-rate and shared-cost numbers bill the clinic, pagers and UAN or
+# voicemail-access numbers reach no one who can talk, and a kind phonenumbers adds later is
+# refused until someone decides it can be called.
+_CALLABLE_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.VOIP,
+        phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +109,12 @@ def _clean_phone(raw: object, region: str) -> tuple[str | None, FieldError | Non
         return None, _error("phone", "phone-invalid")
     if not phonenumbers.is_valid_number(number):
         return None, _error("phone", "phone-invalid")
+    if phonenumbers.number_type(number) not in _CALLABLE_TYPES:
+        return None, _error("phone", "phone-not-callable")
+    # The request stores only the E.164 number, which has no room for an extension: refusing
+    # it is better than a call-back that reaches the switchboard instead of the patient.
+    if number.extension:
+        return None, _error("phone", "phone-extension")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 

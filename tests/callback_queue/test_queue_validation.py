@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -142,6 +143,130 @@ def test_bad_phone_numbers_are_rejected(phone: str, code: str) -> None:
     assert result.phone_e164 is None
 
 
+@pytest.mark.parametrize(
+    ("phone", "region"),
+    [
+        ("1-900-976-1234", "US"),  # premium rate
+        ("+1 900 555 0199", "GB"),  # the same, dialled from anywhere
+        ("0909 879 0000", "GB"),  # premium rate
+        ("0871 234 5678", "GB"),  # premium rate (service charge)
+        ("076 4012 3456", "GB"),  # pager
+        ("055 1234 5678", "GB"),  # UAN
+        ("0180 1234567", "DE"),  # shared cost
+        ("0900 1234567", "DE"),  # premium rate
+        ("0185 00123456", "DE"),  # UAN
+        ("0177 99 1234567", "DE"),  # voicemail access
+        ("08 84 01 23 45", "FR"),  # shared cost
+    ],
+)
+def test_numbers_we_cannot_call_back_are_refused(phone: str, region: str) -> None:
+    result = check(phone=phone, region=region)
+    assert codes(result) == ["phone-not-callable"]
+    assert result.phone_e164 is None
+    assert "mobile, home or work number" in result.error_for("phone").message
+
+
+@pytest.mark.parametrize(
+    ("phone", "region", "e164"),
+    [
+        ("1-800-356-9377", "US", "+18003569377"),  # toll-free rings a person: kept
+        ("(888) 555-0100", "US", "+18885550100"),
+        ("(684) 733-1234", "US", "+16847331234"),  # mobile
+        ("(201) 555-0123", "US", "+12015550123"),  # fixed line or mobile
+        ("07400 123456", "GB", "+447400123456"),  # mobile
+        ("0800 123 4567", "GB", "+448001234567"),  # toll-free
+        ("056 1234 5678", "GB", "+445612345678"),  # VoIP
+        ("0151 23456789", "DE", "+4915123456789"),  # mobile
+    ],
+)
+def test_numbers_that_ring_a_person_are_kept(phone: str, region: str, e164: str) -> None:
+    result = check(phone=phone, region=region)
+    assert result.ok, result.errors
+    assert result.phone_e164 == e164
+
+
+_REFUSED_TYPES = (
+    phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    phonenumbers.PhoneNumberType.SHARED_COST,
+    phonenumbers.PhoneNumberType.PAGER,
+    phonenumbers.PhoneNumberType.UAN,
+    phonenumbers.PhoneNumberType.VOICEMAIL,
+)
+# The metadata's own example of each refused kind, in every region that has one.
+_UNCALLABLE_EXAMPLES = [
+    (region, phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL))
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+    for kind in _REFUSED_TYPES
+    if (example := phonenumbers.example_number_for_type(region, kind)) is not None
+    and phonenumbers.number_type(example) == kind
+]
+
+
+def test_the_metadata_knows_every_refused_kind() -> None:
+    kinds = {
+        phonenumbers.number_type(phonenumbers.parse(phone, region))
+        for region, phone in _UNCALLABLE_EXAMPLES
+    }
+    assert kinds == set(_REFUSED_TYPES)
+    assert len(_UNCALLABLE_EXAMPLES) > 200
+
+
+@pytest.mark.parametrize(("region", "phone"), _UNCALLABLE_EXAMPLES)
+def test_every_region_s_uncallable_kinds_are_refused(region: str, phone: str) -> None:
+    assert codes(check(phone=phone, region=region)) == ["phone-not-callable"]
+    international = phonenumbers.format_number(
+        phonenumbers.parse(phone, region), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    assert codes(check(phone=international, region="US")) == ["phone-not-callable"]
+
+
+@pytest.mark.parametrize(
+    "extension",
+    [
+        " ext 99",
+        " ext. 99",
+        " extension 99",
+        "x99",
+        " X 99",
+        "#99",
+        ",99",
+        ",,,99",
+        ";ext=99",
+        " ext 0",
+    ],
+)
+@pytest.mark.parametrize("phone", ["(202) 555-0143", "+1 202 555 0143", "1-800-356-9377"])
+def test_an_extension_is_refused_not_dropped(phone: str, extension: str) -> None:
+    result = check(phone=phone + extension)
+    assert codes(result) == ["phone-extension"]
+    assert result.phone_e164 is None
+    assert result.error_for("phone").message == (
+        "Please enter a number we can call directly, without an extension."
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    region=st.sampled_from(["US", "GB", "DE", "FR", "MX", "IN"]),
+    marker=st.sampled_from(
+        [" ext ", " ext. ", " extension ", " x", "x", "#", ",", ";ext=", " anexo "]
+    ),
+    digits=st.text(alphabet="0123456789", min_size=1, max_size=6),
+)
+def test_any_extension_on_a_good_number_is_refused(region: str, marker: str, digits: str) -> None:
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    assert example is not None
+    national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    assert check(phone=national, region=region).ok
+    assert codes(check(phone=national + marker + digits, region=region)) == ["phone-extension"]
+
+
+def test_a_bare_extension_marker_loses_no_digits() -> None:
+    """A trailing "x" or "," holds no digits: nothing is dropped, so the number stands."""
+    assert check(phone="(202) 555-0143 x").phone_e164 == "+12025550143"
+    assert check(phone="(202) 555-0143,").phone_e164 == "+12025550143"
+
+
 def test_national_number_in_an_unknown_region_is_invalid_not_an_exception() -> None:
     assert codes(check(region="XX")) == ["phone-invalid"]
     assert codes(check(region="")) == ["phone-invalid"]
@@ -222,6 +347,9 @@ def test_any_input_gives_a_result_never_an_exception(
     if result.phone_e164 is not None:
         assert result.phone_e164.startswith("+") and result.phone_e164[1:].isdigit()
         assert len(result.phone_e164) <= 16
+        typed = phonenumbers.parse(phone, region.upper())
+        assert not typed.extension  # an extension is refused, never dropped
+        assert phonenumbers.number_type(typed) not in _REFUSED_TYPES
 
 
 @settings(max_examples=200, deadline=None)
