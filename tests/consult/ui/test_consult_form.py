@@ -117,3 +117,70 @@ def test_thank_you_returns_home_by_itself(qtbot, kiosk, monkeypatch):
     kiosk.replace_screen("consult-done")
     qtbot.waitUntil(lambda: kiosk.stack.currentWidget().objectName() == "screen-home",
                     timeout=3000)
+
+
+def _fill_all_but_the_phone(qtbot, window) -> None:
+    tap(qtbot, window, "tile-consult")
+    type_keys(qtbot, window, "ana maria")
+    tap(qtbot, window, "consult-time-morning")
+    tap(qtbot, window, "consult-consent")
+    tap(qtbot, window, "consult-phone")
+
+
+def _refused(qtbot, window, config_path, expected: str) -> None:
+    """Send is tapped; the patient reads ``expected`` beside the phone and nothing is sent."""
+    form = window.screens["consult"]
+    sent = []
+    form._submit = lambda request, on_done, on_error: sent.append(request)
+    tap(qtbot, window, "consult-submit")
+    assert window.findChild(QLabel, "consult-phone-error").text() == expected
+    assert window.findChild(QLabel, "consult-error").text() == expected
+    assert window.findChild(QLabel, "consult-phone-error").isVisible()
+    assert window.stack.currentWidget().objectName() == "screen-consult"
+    assert form.keyboards.currentWidget() is form.keypad  # ready to correct the number
+    assert sent == [] and stored_requests(config_path) == []
+
+
+def test_a_premium_rate_number_is_refused_kindly(qtbot, build, make_config):
+    config_path = make_config()
+    window = build(config_path)
+    _fill_all_but_the_phone(qtbot, window)
+    dial(qtbot, window, "19009761234")
+    _refused(qtbot, window, config_path,
+             "We cannot call that kind of number back. Please enter a mobile, home or work number.")
+
+
+def test_an_extension_typed_on_a_keyboard_is_refused_not_dropped(qtbot, build, make_config):
+    config_path = make_config()
+    window = build(config_path)
+    _fill_all_but_the_phone(qtbot, window)
+    qtbot.keyClicks(window.screens["consult"].phone, "(202) 555-0143 ext 99")
+    assert window.screens["consult"].phone.text() == "(202) 555-0143 ext 99"
+    _refused(qtbot, window, config_path,
+             "Please enter a number we can call directly, without an extension.")
+
+
+def test_the_refusals_are_in_spanish_on_the_spanish_form(qtbot, build, make_config):
+    config_path = make_config()
+    window = build(config_path)
+    window.set_language("es")
+    _fill_all_but_the_phone(qtbot, window)
+    dial(qtbot, window, "19009761234")
+    _refused(qtbot, window, config_path, "No podemos llamar a ese tipo de número. "
+             "Escriba el número de su celular, de su casa o de su trabajo.")
+    form = window.screens["consult"]
+    form.phone.clear()
+    qtbot.keyClicks(form.phone, "2025550143#99")
+    _refused(qtbot, window, config_path,
+             "Escriba un número al que podamos llamar directamente, sin extensión.")
+
+
+def test_a_toll_free_number_is_still_sent(qtbot, build, make_config):
+    config_path = make_config()
+    window = build(config_path)
+    _fill_all_but_the_phone(qtbot, window)
+    dial(qtbot, window, "18003569377")
+    tap(qtbot, window, "consult-submit")
+    qtbot.waitUntil(lambda: window.stack.currentWidget().objectName() == "screen-consult-done",
+                    timeout=10_000)
+    assert [r.phone for r in stored_requests(config_path)] == ["+18003569377"]
