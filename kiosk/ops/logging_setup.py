@@ -4,15 +4,21 @@ Qt-free. The kiosk runs for months unattended: the log rotates (``MAX_BYTES`` ×
 ``BACKUP_COUNT`` at most) instead of filling the disk, and every record passes through
 ``PhoneNumberMask`` before it is written. The code already logs request ids rather than
 personal data; the mask is defence in depth against a message or traceback that slips one in.
+For the same reason the folder is the owner's alone (0700) and every file in it, the fresh one
+after each rotation too, is created 0600: never readable by others, whatever the umask.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import IO
 
 LOG_FILE = "kiosk.log"
 STAFF_LOG_FILE = "staff-console.log"
@@ -22,6 +28,8 @@ LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "[phone removed]"
 #: Fewer digits than this is a count, an id or a year, not a phone number.
 MIN_PHONE_DIGITS = 7
+DIR_MODE = 0o700
+FILE_MODE = 0o600
 
 # Digits, optionally led by "+" or "(", joined by the separators people write numbers with.
 # ":" is deliberately not a separator, so times of day stay readable.
@@ -79,11 +87,9 @@ def configure_logging(
     two processes must not rotate one file. Replaces handlers an earlier call installed, so
     calling it twice does not double lines. Returns the log file's path.
     """
-    from logging.handlers import RotatingFileHandler
-
     path = _prepared(Path(log_dir)) / file_name
     _install(
-        RotatingFileHandler(
+        _owner_only_rotating_handler()(
             path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
         ),
         level,
@@ -121,7 +127,7 @@ class _AppendOnFirstLine(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if self._file is None:
             try:
-                self._file = logging.FileHandler(self._locate(), encoding="utf-8")
+                self._file = _OwnerOnlyFileHandler(self._locate(), encoding="utf-8")
             except Exception:  # as FileHandler does: report on stderr, keep running
                 self.handleError(record)
                 return
@@ -138,8 +144,68 @@ class _AppendOnFirstLine(logging.Handler):
         super().close()
 
 
+class _OwnerOnly:
+    """For a FileHandler: its file is opened (or created) readable by its owner alone.
+
+    ``os.open`` creates the file 0600 at most, so there is no moment when another user may
+    open it; ``fchmod`` then makes it exactly 0600, whatever the umask took away, and tightens
+    a file an older version left 0644. Rotation renames files, which keeps their mode, and
+    opens the fresh one through here.
+    """
+
+    baseFilename: str
+    mode: str
+    encoding: str | None
+    errors: str | None
+
+    def _open(self) -> IO[str]:
+        if self.mode != "a":
+            raise ValueError(f"log files are only appended to, not opened {self.mode!r}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        fd = os.open(self.baseFilename, flags, FILE_MODE)
+        try:
+            _make_owner_only(fd, FILE_MODE)
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
+        except BaseException:
+            os.close(fd)
+            raise
+
+
+class _OwnerOnlyFileHandler(_OwnerOnly, logging.FileHandler):
+    pass
+
+
+@cache
+def _owner_only_rotating_handler() -> type[logging.FileHandler]:
+    # Imported here: the handlers module (socket, pickle) is not needed before the first frame.
+    from logging.handlers import RotatingFileHandler
+
+    class OwnerOnlyRotatingFileHandler(_OwnerOnly, RotatingFileHandler):
+        pass
+
+    return OwnerOnlyRotatingFileHandler
+
+
+def _make_owner_only(target: int | Path, mode: int) -> None:
+    """chmod ``target`` (a path or an open fd) to ``mode`` if it is ours and not so already.
+
+    Another user's folder is left alone: it is not ours to change. So is Windows, where the
+    user's profile folder already keeps others out and chmod only sets a read-only flag.
+    """
+    if not hasattr(os, "geteuid"):
+        return
+    st = os.fstat(target) if isinstance(target, int) else os.stat(target)
+    if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != mode:
+        if isinstance(target, int):
+            os.fchmod(target, mode)
+        else:
+            os.chmod(target, mode)
+
+
 def _prepared(log_dir: Path) -> Path:
-    log_dir.mkdir(parents=True, exist_ok=True)
+    # mkdir's mode only ever loses bits to the umask, so the folder is never more open.
+    log_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    _make_owner_only(log_dir, DIR_MODE)
     return log_dir
 
 

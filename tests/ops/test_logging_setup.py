@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -193,3 +195,111 @@ def test_python_warnings_are_logged(tmp_path: Path, root_logger) -> None:
         warnings.simplefilter("always")
         warnings.warn("old API", DeprecationWarning, stacklevel=1)
     assert "WARNING py.warnings:" in _read(path)
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture(params=[0o022, 0o000, 0o077, 0o277], ids=lambda m: f"umask-{m:03o}")
+def umask(request) -> Iterator[int]:
+    """Every umask a machine might run the kiosk with, even one that strips the owner's bits."""
+    old = os.umask(request.param)
+    yield request.param
+    os.umask(old)
+
+
+@posix_only
+def test_the_folder_is_0700_and_the_log_0600_whatever_the_umask(
+    tmp_path: Path, root_logger, umask
+) -> None:
+    path = configure_logging(tmp_path / "state" / "logs", stderr=False)
+    logging.getLogger("kiosk.test").info("kiosk started")
+
+    assert "kiosk started" in _read(path)
+    assert _mode(tmp_path / "state" / "logs") == 0o700
+    assert _mode(path) == 0o600
+
+
+@posix_only
+def test_every_rotated_file_is_0600(tmp_path: Path, root_logger, monkeypatch, umask) -> None:
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
+    configure_logging(tmp_path / "logs", stderr=False)
+    log = logging.getLogger("kiosk.test")
+    for n in range(500):
+        log.info("event %d %s", n, "x" * 60)
+    for handler in root_logger.handlers:
+        handler.flush()
+
+    files = sorted((tmp_path / "logs").iterdir())
+    assert [p.name for p in files] == ["kiosk.log", *(f"kiosk.log.{n}" for n in range(1, 6))]
+    assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
+    assert _mode(tmp_path / "logs") == 0o700
+
+
+@posix_only
+def test_the_start_up_log_is_0600_in_a_0700_folder(tmp_path: Path, root_logger, umask) -> None:
+    configure_start_up_logging(lambda: tmp_path / "logs", stderr=False)
+    logging.getLogger("kiosk.test").warning("before the first frame")
+
+    assert "before the first frame" in _read(tmp_path / "logs" / "kiosk.log")
+    assert _mode(tmp_path / "logs") == 0o700
+    assert _mode(tmp_path / "logs" / "kiosk.log") == 0o600
+
+
+@posix_only
+def test_files_and_folder_are_created_private_not_tightened_after(
+    tmp_path: Path, root_logger, monkeypatch
+) -> None:
+    """With chmod forbidden and no umask, only creating them 0600/0700 gives these modes:
+    there is no moment when another user could open the file or list the folder."""
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
+    old = os.umask(0)
+    try:
+
+        def forbidden(*args: object) -> None:
+            raise AssertionError("created too open, then tightened")
+
+        monkeypatch.setattr(os, "chmod", forbidden)
+        monkeypatch.setattr(os, "fchmod", forbidden)
+        configure_logging(tmp_path / "logs", stderr=False)
+        for n in range(100):
+            logging.getLogger("kiosk.test").info("event %d %s", n, "x" * 60)
+        for handler in root_logger.handlers:
+            handler.flush()
+    finally:
+        os.umask(old)
+    monkeypatch.undo()
+    assert (tmp_path / "logs" / "kiosk.log.3").exists()  # it really rotated
+    assert {_mode(p) for p in (tmp_path / "logs").iterdir()} == {0o600}
+    assert _mode(tmp_path / "logs") == 0o700
+
+
+@posix_only
+def test_an_older_open_folder_and_log_are_tightened(tmp_path: Path, root_logger) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    folder.chmod(0o755)
+    old_log = folder / "kiosk.log"
+    old_log.write_text("an old line\n", encoding="utf-8")
+    old_log.chmod(0o644)
+
+    path = configure_logging(folder, stderr=False)
+    assert _mode(folder) == 0o700
+    logging.getLogger("kiosk.test").info("a new line")
+
+    assert _read(path).startswith("an old line\n")
+    assert _mode(path) == 0o600
+
+
+@posix_only
+def test_a_folder_that_is_not_ours_is_left_alone(tmp_path: Path, root_logger, monkeypatch) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o755)
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(folder).st_uid + 1)
+    configure_logging(folder, stderr=False)
+    assert _mode(folder) == 0o755
