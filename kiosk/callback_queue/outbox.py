@@ -24,6 +24,7 @@ from kiosk.callback_queue.engine import (
     restrict_sqlite_files,
     write_transaction,
 )
+from kiosk.callback_queue.file_identity import OpenedFile
 from kiosk.callback_queue.model import BestTime, CallbackRequest, NewRequest, utc_now
 from kiosk.callback_queue.schema import UtcDateTime
 from kiosk.callback_queue.store import CallbackStore
@@ -67,7 +68,11 @@ class ResilientQueue(ClosesOnExit):
         outbox_path: Path,
         *,
         connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
+        merge_sent_again: bool = False,
     ) -> None:
+        """``merge_sent_again``: a kiosk's queue, where the same phone number sent again soon
+        is one request (CallbackStore.submit)."""
+        self._merge = merge_sent_again
         self._primary_url = primary_url
         self._outbox_path = Path(outbox_path)
         self._connect_timeout_s = connect_timeout_s
@@ -78,6 +83,7 @@ class ResilientQueue(ClosesOnExit):
         self._deliver_lock = threading.Lock()
         self._primary: CallbackStore | None = None
         self._outbox_engine: Engine | None = None
+        self._outbox_file: OpenedFile | None = None
         if not self._uses_outbox:
             # A local primary is its own durable store; failing to open it must be loud.
             self._primary = CallbackStore.open(primary_url)
@@ -89,16 +95,20 @@ class ResilientQueue(ClosesOnExit):
     def submit(self, req: NewRequest) -> SubmitResult:
         """Store ``req`` durably; raises only if neither the primary nor the outbox can."""
         if not self._uses_outbox:
-            stored = self._open_primary().submit(req)
+            stored = self._submit_primary(req)
             return SubmitResult(req.idempotency_key, stored_locally=False, request=stored)
         try:
-            stored = self._open_primary().submit(req)
+            stored = self._submit_primary(req)
         # Whatever went wrong on the server, the patient's request must still be kept.
         except Exception as exc:
             self._log_primary_failure("submit", exc)
             self._store_locally(req)
             return SubmitResult(req.idempotency_key, stored_locally=True, request=None)
         return SubmitResult(req.idempotency_key, stored_locally=False, request=stored)
+
+    def _submit_primary(self, req: NewRequest) -> CallbackRequest:
+        store = self._open_primary()
+        return store.submit(req, merge_sent_again=True) if self._merge else store.submit(req)
 
     def store(self) -> CallbackStore:
         """The primary store, opened on first use (for staff work and retention).
@@ -153,7 +163,7 @@ class ResilientQueue(ClosesOnExit):
                     created_at=row.created_at,
                 )
                 try:
-                    stored = self._open_primary().submit(req)
+                    stored = self._submit_primary(req)
                 except Exception as exc:  # it stays queued; the next call retries
                     self._log_primary_failure("delivery", exc)
                     if _is_unreachable(exc):
@@ -186,6 +196,11 @@ class ResilientQueue(ClosesOnExit):
 
     def _outbox(self, *, create: bool) -> Engine | None:
         with self._outbox_lock:
+            if self._outbox_engine is not None and not self._outbox_file.is_current():
+                log.error("the outbox file %s was removed or replaced while the kiosk ran; "
+                          "reopening it", self._outbox_path)
+                self._outbox_engine.dispose()
+                self._outbox_engine = None
             if self._outbox_engine is None:
                 if not create and not self._outbox_path.exists():
                     return None
@@ -194,11 +209,22 @@ class ResilientQueue(ClosesOnExit):
                     _metadata.create_all(conn)
                 restrict_sqlite_files(self._outbox_path)
                 self._outbox_engine = engine
+                self._outbox_file = OpenedFile(self._outbox_path)
             return self._outbox_engine
 
     def _store_locally(self, req: NewRequest) -> None:
-        engine = self._outbox(create=True)
-        assert engine is not None
+        """Into the outbox file at its path: written again if that file changed meanwhile."""
+        for _ in range(3):
+            engine = self._outbox(create=True)
+            assert engine is not None
+            self._insert_locally(engine, req)
+            if self._outbox_file is not None and self._outbox_file.is_current():
+                log.warning("request kept in the kiosk outbox until the primary takes it")
+                return
+        raise OSError(f"the outbox file {self._outbox_path} keeps changing under the kiosk")
+
+    @staticmethod
+    def _insert_locally(engine: Engine, req: NewRequest) -> None:
         stmt = (
             _outbox.insert()
             .values(
@@ -214,7 +240,6 @@ class ResilientQueue(ClosesOnExit):
         )
         with write_transaction(engine) as conn:
             conn.execute(stmt)
-        log.warning("request kept in the kiosk outbox until the primary takes it")
 
     @staticmethod
     def _log_primary_failure(what: str, exc: Exception) -> None:

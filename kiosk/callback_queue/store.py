@@ -10,8 +10,10 @@ that what every write locks, checks and records can be read in one place.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +30,7 @@ from kiosk.callback_queue.engine import (
     sqlite_path,
     write_transaction,
 )
+from kiosk.callback_queue.file_identity import OpenedFile, QueueFileReplaced
 from kiosk.callback_queue.model import (
     CALL_OUTCOMES,
     AuditEntry,
@@ -45,6 +48,8 @@ log = logging.getLogger(__name__)
 LISTEN_CHANNEL = "callback_queue"
 ACTOR_MAX_CHARS = 64
 NOTE_MAX_CHARS = 2000
+#: The same phone number sent again from the same kiosk within this time is one request.
+SENT_AGAIN_WITHIN = timedelta(minutes=10)
 
 _requests = schema.requests_table
 _audit = schema.audit_table
@@ -60,10 +65,16 @@ class RequestNotFound(LookupError):
 class CallbackStore(ClosesOnExit):
     """The queue's single source of truth; build it with ``CallbackStore.open(url)``."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now,
+                 url: str | None = None) -> None:
         self._engine = engine
         self._clock = clock
         self._is_pg = engine.dialect.name == "postgresql"
+        self._url = url
+        path = sqlite_path(url) if url is not None and not self._is_pg else None
+        #: The SQLite file this store writes, followed when it is removed or replaced.
+        self._file = OpenedFile(path) if path is not None else None
+        self._reopen_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -88,7 +99,7 @@ class CallbackStore(ClosesOnExit):
         path = sqlite_path(url) if engine.dialect.name == "sqlite" else None
         if path is not None:
             restrict_sqlite_files(path)
-        return cls(engine, clock)
+        return cls(engine, clock, url)
 
     @property
     def engine(self) -> Engine:
@@ -103,8 +114,24 @@ class CallbackStore(ClosesOnExit):
 
     # -- kiosk side ----------------------------------------------------------------------
 
-    def submit(self, req: NewRequest) -> CallbackRequest:
-        """Store a request once; resubmitting the same idempotency key returns the first row."""
+    def submit(self, req: NewRequest, *, merge_sent_again: bool = False) -> CallbackRequest:
+        """Store a request once and return its row.
+
+        Resubmitting the same idempotency key returns the first row. With
+        ``merge_sent_again`` (the kiosk's own submits), the same phone number sent again from
+        the same kiosk within ``SENT_AGAIN_WITHIN`` is the same request too: staff see "sent
+        again" in its history. The request is confirmed only once it is in the file at the
+        queue's path (see file_identity).
+        """
+        for _ in range(3):
+            try:
+                return self._submit_once(req, merge_sent_again)
+            except QueueFileReplaced:  # the idempotency key makes writing it again safe
+                continue
+        raise QueueFileReplaced(f"the queue file {self._file.path if self._file else ''} "
+                                "keeps changing under the kiosk")
+
+    def _submit_once(self, req: NewRequest, merge_sent_again: bool) -> CallbackRequest:
         now = self._now()
         values = {
             "idempotency_key": req.idempotency_key,
@@ -125,18 +152,46 @@ class CallbackStore(ClosesOnExit):
             .on_conflict_do_nothing(index_elements=[_requests.c.idempotency_key])
             .returning(_requests.c.id)
         )
-        with write_transaction(self._engine) as conn:
-            new_id = conn.execute(stmt).scalar_one_or_none()
-            if new_id is not None:
-                self._notify(conn, new_id)
-            row = conn.execute(
-                select(_requests).where(_requests.c.idempotency_key == req.idempotency_key)
-            ).one()
-        if new_id is None:
+        same_key = select(_requests).where(_requests.c.idempotency_key == req.idempotency_key)
+        sent_again = None
+        with self._writing() as conn:
+            row = conn.execute(same_key).first()
+            new_id = None
+            if row is None and merge_sent_again:
+                sent_again = self._recent_from_same_phone(conn, req)
+            if row is None:
+                if sent_again is not None:
+                    row = sent_again
+                    self._write_audit(conn, row.id, now, _check_actor(f"kiosk:{req.kiosk_id}"),
+                                      "sent-again", "the same number was sent again")
+                    self._update(conn, row.id, {"updated_at": now})
+                else:
+                    new_id = conn.execute(stmt).scalar_one_or_none()
+                    if new_id is not None:
+                        self._notify(conn, new_id)
+                    row = conn.execute(same_key).one()
+        if sent_again is not None:
+            log.info("request %d was sent again from kiosk %s; kept as one", row.id, req.kiosk_id)
+        elif new_id is None:
             log.info("request %d was already stored; resubmission ignored", row.id)
         else:
             log.info("stored request %d from kiosk %s", new_id, req.kiosk_id)
         return _to_request(row)
+
+    @staticmethod
+    def _recent_from_same_phone(conn: Connection, req: NewRequest) -> Row[Any] | None:
+        stmt = (
+            select(_requests)
+            .where(
+                _requests.c.created_at >= req.created_at - SENT_AGAIN_WITHIN,
+                _requests.c.created_at <= req.created_at,
+                _requests.c.kiosk_id == req.kiosk_id,
+                _requests.c.phone == req.phone_e164,
+            )
+            .order_by(_requests.c.created_at.desc(), _requests.c.id.desc())
+            .limit(1)
+        )
+        return conn.execute(stmt).first()
 
     # -- staff side: reading -------------------------------------------------------------
 
@@ -189,6 +244,7 @@ class CallbackStore(ClosesOnExit):
 
     def change_marker(self) -> ChangeMarker:
         """A cheap value that differs whenever a request is added, changed or purged."""
+        self.follow_file()  # the staff screens poll this: they follow a replaced file too
         # Separate subqueries let each max() read one end of an index instead of every row.
         stmt = select(
             select(func.coalesce(func.max(_requests.c.id), 0)).scalar_subquery(),
@@ -224,7 +280,7 @@ class CallbackStore(ClosesOnExit):
             )
         actor = _check_actor(actor)
         clean_note = _check_note(note) if note is not None else None
-        with write_transaction(self._engine) as conn:
+        with self._writing() as conn:
             row = self._lock_row(conn, request_id)
             current = Status(row.status)
             check_transition(current, outcome)
@@ -250,7 +306,7 @@ class CallbackStore(ClosesOnExit):
         if status in CALL_OUTCOMES:
             raise ValueError(f"{status} counts as a call attempt; use record_attempt")
         actor = _check_actor(actor)
-        with write_transaction(self._engine) as conn:
+        with self._writing() as conn:
             row = self._lock_row(conn, request_id)
             current = Status(row.status)
             check_transition(current, status)
@@ -263,7 +319,7 @@ class CallbackStore(ClosesOnExit):
     def add_note(self, request_id: int, text: str, actor: str) -> CallbackRequest:
         clean = _check_note(text)
         actor = _check_actor(actor)
-        with write_transaction(self._engine) as conn:
+        with self._writing() as conn:
             row = self._lock_row(conn, request_id)
             now = self._now()
             notes = _append_note(row.notes, clean, actor, now)
@@ -282,7 +338,7 @@ class CallbackStore(ClosesOnExit):
         doomed = select(_requests.c.id).where(
             _requests.c.status == Status.CLOSED.value, _requests.c.updated_at < cutoff
         )
-        with write_transaction(self._engine) as conn:
+        with self._writing() as conn:
             conn.execute(_audit.delete().where(_audit.c.request_id.in_(doomed)))
             purged = conn.execute(_requests.delete().where(_requests.c.id.in_(doomed))).rowcount
             if purged:
@@ -291,6 +347,40 @@ class CallbackStore(ClosesOnExit):
         return int(purged)
 
     # -- internals -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction on the file at the queue's path, checked before and after:
+        QueueFileReplaced when the file changed while the change was written."""
+        self.follow_file()
+        with write_transaction(self._engine) as conn:
+            yield conn
+        if self._file is not None and not self._file.is_current():
+            self.follow_file()
+            raise QueueFileReplaced(f"the queue file {self._file.path} changed during a write")
+
+    def follow_file(self) -> None:
+        """Reopen the queue's path if its file was removed or replaced since it was opened
+        (a new, empty database when the file is gone); an ERROR in the log names it."""
+        if self._file is None or self._file.is_current():
+            return
+        with self._reopen_lock:
+            if self._file.is_current():
+                return
+            path = self._file.path
+            log.error("the queue file %s was removed or replaced while the kiosk ran; "
+                      "reopening it (a new, empty queue if it is gone)", path)
+            engine = make_engine(self._url, DEFAULT_CONNECT_TIMEOUT_S)
+            try:
+                with write_transaction(engine) as conn:
+                    schema.upgrade(conn)
+            except BaseException:
+                engine.dispose()
+                raise
+            restrict_sqlite_files(path)
+            old, self._engine = self._engine, engine
+            self._file = OpenedFile(path)
+            old.dispose()
 
     def _now(self) -> datetime:
         now = self._clock()

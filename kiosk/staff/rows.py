@@ -26,7 +26,8 @@ BEST_TIME_LABELS: dict[BestTime, str] = {
     BestTime.EVENING: "Evening",
     BestTime.ANY: "Any time",
 }
-ACTION_LABELS = {"attempt": "Call attempt", "status": "Status", "note": "Note"}
+ACTION_LABELS = {"attempt": "Call attempt", "status": "Status", "note": "Note",
+                 "sent-again": "Sent again"}
 COLUMNS = ("Received", "Name", "Phone", "Best time", "Status", "Calls")
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
