@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kiosk.callback_queue.outbox import ResilientQueue
+    from kiosk.consult.ui.queue_keeper import QueueKeeper
     from kiosk.shell.ui.queue_worker import QueueWorker
     from kiosk.shell.ui.screen import Screen, ScreenFactory
     from kiosk.shell.ui.window import KioskWindow
@@ -60,9 +61,12 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
             cache[language] = load_content(language)
         return cache[language]
 
+    from kiosk.consult.ui.queue_keeper import QueueKeeper
+
     education = EducationScreens(config.clinic.name, config.kiosk.speech_engine, content_for)
     worker = _queue_worker(config)
-    consult = _consult_screens(config, worker)
+    keeper = QueueKeeper(worker)
+    consult = _consult_screens(config, keeper)
     staff = staff_screens(config)
 
     def plan_for(window: KioskWindow, language: str) -> ScreenPlan:
@@ -71,10 +75,25 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
     window = KioskWindow(config, plan_for, kiosk_mode)
     worker.setParent(window)
+    keeper.setParent(window)
     window.queue_worker = worker
-    worker.warm_up_after(WARM_UP_MS)
-    QApplication.instance().aboutToQuit.connect(worker.shutdown)
+    window.queue_keeper = keeper
+    keeper.available_changed.connect(lambda ok: _offer_consult(window, ok))
+    keeper.start_after(WARM_UP_MS)
+    QApplication.instance().aboutToQuit.connect(keeper.shutdown)
     return window
+
+
+def _offer_consult(window: KioskWindow, available: bool) -> None:
+    """The queue stopped or started storing requests: swap the form and the call-us screen
+    if the patient is looking at one of them."""
+    from kiosk.shell.navigation import CONSULT, CONSULT_UNAVAILABLE
+
+    current = window.current_screen()
+    if not available and current == CONSULT:
+        window.replace_screen(CONSULT_UNAVAILABLE)
+    elif available and current == CONSULT_UNAVAILABLE:
+        window.replace_screen(CONSULT)
 
 
 def _queue_worker(config: Config) -> QueueWorker:
@@ -104,18 +123,17 @@ def _purge_expired(queue: ResilientQueue, retention_days: int) -> None:
         log.exception("retention purge failed")
 
 
-def _consult_screens(config: Config, worker: QueueWorker) -> ScreensFor:
-    from kiosk.shell.navigation import CONSULT, CONSULT_DONE
-
-    def submit(request, on_done, on_error) -> None:
-        worker.run(lambda queue: queue.submit(request), on_done, on_error)
+def _consult_screens(config: Config, keeper: QueueKeeper) -> ScreensFor:
+    from kiosk.shell.navigation import CONSULT, CONSULT_DONE, CONSULT_UNAVAILABLE
 
     def screens(window: KioskWindow) -> list[tuple[str, ScreenFactory]]:
         def consult() -> Screen:
             from kiosk.consult.ui.form import ConsultScreen  # built after the first frame
 
-            screen = ConsultScreen(window.tr_, config.clinic.region, config.kiosk_id, submit)
+            screen = ConsultScreen(window.tr_, config.clinic.region, config.kiosk_id,
+                                   keeper.submit, lambda: keeper.available)
             screen.submitted.connect(lambda: window.replace_screen(CONSULT_DONE))
+            screen.unavailable.connect(lambda: window.replace_screen(CONSULT_UNAVAILABLE))
             return screen
 
         def done() -> Screen:
@@ -125,7 +143,14 @@ def _consult_screens(config: Config, worker: QueueWorker) -> ScreensFor:
             screen.finished.connect(window.go_home)
             return screen
 
-        return [(CONSULT, consult), (CONSULT_DONE, done)]
+        def unavailable() -> Screen:
+            from kiosk.consult.ui.unavailable import ConsultUnavailableScreen
+
+            screen = ConsultUnavailableScreen(window.tr_, config.clinic.phone)
+            screen.finished.connect(window.go_home)
+            return screen
+
+        return [(CONSULT, consult), (CONSULT_DONE, done), (CONSULT_UNAVAILABLE, unavailable)]
 
     return screens
 

@@ -27,7 +27,7 @@ from kiosk.callback_queue.engine import (
 from kiosk.callback_queue.file_identity import OpenedFile
 from kiosk.callback_queue.model import BestTime, CallbackRequest, NewRequest, utc_now
 from kiosk.callback_queue.schema import UtcDateTime
-from kiosk.callback_queue.store import CallbackStore
+from kiosk.callback_queue.store import CallbackStore, probe_write
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,26 @@ class ResilientQueue(ClosesOnExit):
     def _submit_primary(self, req: NewRequest) -> CallbackRequest:
         store = self._open_primary()
         return store.submit(req, merge_sent_again=True) if self._merge else store.submit(req)
+
+    def probe(self) -> None:
+        """Raise unless a request could be stored now: in the primary when it is the kiosk's
+        own file, else in the outbox (which keeps requests while the server is away)."""
+        if not self._uses_outbox:
+            self._open_primary().probe()
+            return
+        engine = self._outbox(create=True)
+        assert engine is not None
+        with engine.connect() as conn:
+            probe_write(conn, _outbox.delete().where(_outbox.c.idempotency_key == ""))
+
+    def tend(self) -> int:
+        """What the kiosk runs while it keeps its queue: probe, deliver what waits in the
+        outbox, and say how many requests still wait there."""
+        self.probe()
+        if not self._uses_outbox:
+            return 0
+        self.deliver_pending()
+        return self.pending_count()
 
     def store(self) -> CallbackStore:
         """The primary store, opened on first use (for staff work and retention).

@@ -62,6 +62,22 @@ class RequestNotFound(LookupError):
     """No callback request has this id (it may have been purged)."""
 
 
+class QueueDamaged(RuntimeError):
+    """SQLite's integrity check found the queue's file damaged."""
+
+
+def probe_write(conn: Connection, statement: Any) -> None:
+    """Run ``statement`` in a transaction that is rolled back: proves the database takes
+    writes (permissions, locks, a full disk) without changing it."""
+    with contextlib.suppress(_RolledBack), conn.begin():
+        conn.execute(statement)
+        raise _RolledBack
+
+
+class _RolledBack(Exception):
+    pass
+
+
 class CallbackStore(ClosesOnExit):
     """The queue's single source of truth; build it with ``CallbackStore.open(url)``."""
 
@@ -345,6 +361,20 @@ class CallbackStore(ClosesOnExit):
                 self._notify(conn, 0)
         log.info("purged %d closed requests older than %d days", purged, older_than_days)
         return int(purged)
+
+    def probe(self) -> None:
+        """Raise unless a request could be stored now: the file at the queue's path, whole
+        (SQLite's quick_check), and writable (a write, rolled back)."""
+        self.follow_file()
+        if not self._is_pg:
+            with self._engine.connect() as conn:
+                problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise QueueDamaged("; ".join(str(p) for p in problems))
+        with self._engine.connect() as conn:
+            probe_write(conn, schema.meta_table.update()
+                        .where(schema.meta_table.c.key == schema.VERSION_KEY)
+                        .values(value=schema.meta_table.c.value))
 
     # -- internals -----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 HOME = "home"
 CONSULT = "consult"
 CONSULT_DONE = "consult-done"
+CONSULT_UNAVAILABLE = "consult-unavailable"  # the queue cannot store requests: call us
 PIN = "pin"  # the staff PIN pad
 STAFF = "staff"  # the staff queue
 

@@ -84,7 +84,8 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
 
 # Logical pixel sizes at the default text size; the stylesheet multiplies them.
-BASE_SIZES = {"body": 24, "small": 20, "title": 40, "heading": 30, "button": 24, "tile": 26}
+BASE_SIZES = {"body": 24, "small": 20, "title": 40, "heading": 30, "button": 24, "tile": 26,
+              "phone": 56}
 
 
 def stylesheet(theme: str = "calm", text_size: str = "default") -> str:

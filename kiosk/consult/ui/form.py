@@ -51,6 +51,8 @@ class ConsultScreen(Screen):
     """Name, phone, best time and consent, typed on the kiosk's own keyboards."""
 
     submitted = Signal()
+    #: Shown while the queue cannot store requests: the window offers the call-us screen.
+    unavailable = Signal()
 
     def __init__(
         self,
@@ -58,9 +60,11 @@ class ConsultScreen(Screen):
         region: str,
         kiosk_id: str,
         submit: Callable[[NewRequest, Callable, Callable], None],
+        available: Callable[[], bool] = lambda: True,
     ) -> None:
         super().__init__()
         self.setObjectName("screen-consult")
+        self._available = available
         self._tr = tr
         self._region = region
         self._kiosk_id = kiosk_id
@@ -347,6 +351,9 @@ class ConsultScreen(Screen):
         self.focus_field(self.name)
 
     def entered(self) -> None:
+        if not self._available():
+            self.unavailable.emit()
+            return
         self.focus_field(self._active())
 
     def is_pristine(self) -> bool:

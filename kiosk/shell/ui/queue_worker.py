@@ -1,6 +1,7 @@
 """Runs callback-queue work on a background thread so the screen never waits on a disk or network.
 
-The queue (and SQLAlchemy with it) is opened on that thread, after the first frame.
+The queue (and SQLAlchemy with it) is opened on that thread by the first job, after the
+first frame; a queue that failed to open is tried again by the next job.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
-
-OUTBOX_RETRY_MS = 30_000
 
 
 class QueueWorker(QObject):
@@ -37,13 +36,6 @@ class QueueWorker(QObject):
         self._tickets = itertools.count()
         self._finished.connect(lambda ticket, result: self._answer(ticket, 0, result))
         self._failed.connect(lambda ticket, exc: self._answer(ticket, 1, exc))
-        # Only runs while requests wait in the outbox for the server to come back.
-        self._retry = QTimer(self)
-        self._retry.setInterval(OUTBOX_RETRY_MS)
-        self._retry.timeout.connect(self.deliver_pending)
-        self._warm = QTimer(self)
-        self._warm.setSingleShot(True)
-        self._warm.timeout.connect(self.warm_up)
         self._closed = False
 
     def queue(self) -> Any:
@@ -57,7 +49,11 @@ class QueueWorker(QObject):
         fn: Callable[[Any], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
+        *,
+        log_failure: bool = True,
     ) -> Future | None:
+        """``log_failure=False`` for work whose caller logs failures itself (a retry loop
+        that says so once per outage, not once per try)."""
         if self._closed:
             return None
         ticket = next(self._tickets)
@@ -67,7 +63,8 @@ class QueueWorker(QObject):
             try:
                 result = fn(self.queue())
             except Exception as exc:  # reported to the screen, which keeps the patient's input
-                log.exception("queue work failed")  # the engine hides SQL parameters
+                if log_failure:
+                    log.exception("queue work failed")  # the engine hides SQL parameters
                 self._failed.emit(ticket, exc)
             else:
                 self._finished.emit(ticket, result)
@@ -83,34 +80,10 @@ class QueueWorker(QObject):
         if callbacks is not None:
             callbacks[which](value)
 
-    def warm_up_after(self, delay_ms: int) -> None:
-        self._warm.start(delay_ms)
-
-    def warm_up(self) -> None:
-        """Open the queue now (in the background), and deliver anything left in the outbox."""
-        self.deliver_pending()
-
-    def deliver_pending(self) -> None:
-        def deliver(queue: Any) -> int:
-            if not getattr(queue, "uses_outbox", False):
-                return 0
-            queue.deliver_pending()
-            return queue.pending_count()
-
-        self.run(deliver, self._after_delivery, lambda exc: self._after_delivery(1))
-
-    def _after_delivery(self, pending: int) -> None:
-        if pending:
-            self._retry.start()
-        else:
-            self._retry.stop()
-
     def shutdown(self) -> None:
         if self._closed:
             return
         self._closed = True
-        self._warm.stop()
-        self._retry.stop()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
         if self._queue is not None:
