@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from kiosk.config.positions import locate_keys
 from kiosk.config.schema import APP_NAME, BY_SECTION, CONFIG_ENV, SCHEMA, Option
 
 
@@ -120,20 +121,28 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     values = _default_values()
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Notepad starts a UTF-8 file with a byte-order mark, which TOML forbids.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return Config(values, path, (ConfigProblem(shown, None, None, "config file not found"),))
     except (OSError, UnicodeDecodeError) as exc:
         return Config(values, path, (ConfigProblem(shown, None, None, f"cannot read: {exc}"),))
+    lines, duplicates = locate_keys(text)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(exc)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if duplicates:  # tomllib would name neither the key nor the first line
+            twice = [
+                ConfigProblem(shown, dup.line, dup.dotted, f"is set twice (first on line {first})")
+                for dup in duplicates
+                for first in (dup.first_line,)
+            ]
+            return Config(values, path, tuple(twice))
+        line = _toml_error_line(exc, text)
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         return Config(
             values, path, (ConfigProblem(shown, line, None, f"not valid TOML: {message}"),)
         )
-    lines = _locate_keys(text)
     problems = list(_validate(raw, values, shown, lines))
     return Config(values, path, tuple(problems))
 
@@ -224,38 +233,13 @@ def _did_you_mean(word: str, candidates: Iterable[str], section: str | None = No
     return f' (did you mean "{close[0]}"?)'
 
 
-def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+def _toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
     lineno = getattr(exc, "lineno", None)
     if isinstance(lineno, int):
         return lineno
     match = re.search(r"at line (\d+)", str(exc))
-    return int(match.group(1)) if match else None
-
-
-_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)\s*=")
-
-
-def _locate_keys(text: str) -> dict[str, int]:
-    """Map ``section`` and ``section.key`` to the line they are written on (1-based).
-
-    tomllib keeps no positions; the kiosk's config is flat (one level of tables), so a
-    line scan that follows table headers is exact for every file the schema accepts.
-    """
-    found: dict[str, int] = {}
-    section = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            section = header.group(1).strip("\"' ")
-            found.setdefault(section, number)
-            continue
-        key = _KEY.match(line)
-        if key:
-            name = key.group(1).strip("\"'")
-            dotted = f"{section}.{name}" if section else name
-            found.setdefault(dotted, number)
-    return found
+    # "at end of document": an unclosed string or list; the last line is where it ends.
+    return int(match.group(1)) if match else max(1, len(text.splitlines()))
 
 
 def production_problems(config: Config) -> list[ConfigProblem]:

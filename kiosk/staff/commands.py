@@ -37,7 +37,7 @@ def set_pin(config_path: str | os.PathLike[str] | None, *,
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     path = resolve_config_path(config_path)
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{path}: cannot read the config file: {exc}", file=stderr)
         return EXIT_CONFIG

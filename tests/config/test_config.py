@@ -84,3 +84,47 @@ def test_config_path_order_is_flag_then_environment_then_platform(monkeypatch, t
     assert resolve_config_path(None) == tmp_path / "env.toml"
     monkeypatch.delenv("KIOSK_CONFIG")
     assert resolve_config_path(None).name == "config.toml"
+
+
+def test_a_notepad_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes("\ufeff[kiosk]\nidle_timeout_s = 45\n".encode())
+    config = load_config(path)
+    assert config.ok, config.problems
+    assert config.kiosk.idle_timeout_s == 45
+
+
+def test_a_byte_order_mark_keeps_line_numbers(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes("\ufeff[kiosk]\nidle_timeout_s = 0\n".encode())
+    problem = load_config(path).problems[0]
+    assert (problem.line, problem.key) == (2, "kiosk.idle_timeout_s")
+
+
+@pytest.mark.parametrize(("text", "line", "key", "fragment"), [
+    ("[kiosk]\nidle_timeout_s = 5\nidle_timeout_s = 6\n", 3, "kiosk.idle_timeout_s",
+     "set twice (first on line 2)"),
+    ("[kiosk]\nidle_timeout_s = 5\n\"idle_timeout_s\" = 6\n", 3, "kiosk.idle_timeout_s",
+     "set twice (first on line 2)"),
+    ("[kiosk]\nfullscreen = true\n\n[kiosk]\n", 4, "[kiosk]", "set twice (first on line 1)"),
+    ("[clinic]\nname = \"x\"\n[kiosk]\n\nkiosk.idle_timeout_s = 5\n", 5,
+     "kiosk.kiosk", "unknown key"),
+    ("kiosk.idle_timeout_s = 0\n", 1, "kiosk.idle_timeout_s", "below the minimum"),
+    ("# top\nkiosk . \"idle_timeout_s\" = 0\n", 2, "kiosk.idle_timeout_s", "below the minimum"),
+    ("[kiosk]\n\nidle.x = 1\n", 3, "kiosk.idle", "unknown key"),
+    ("[kiosk.sub]\nx = 1\n", 1, "kiosk.sub", "unknown key"),
+    ("[clinic]\nname = \"\"\"a\nregion = 1\n\"\"\"\nregion = 1\n", 5, "clinic.region",
+     "must be text"),
+])
+def test_every_problem_has_its_line(tmp_path, text, line, key, fragment):
+    path = write(tmp_path, text)
+    problems = load_config(path).problems
+    assert [(p.line, p.key) for p in problems] == [(line, key)], problems
+    assert fragment in problems[0].message
+
+
+def test_a_file_that_ends_inside_a_string_names_its_last_line(tmp_path):
+    problem = load_config(write(tmp_path, "[clinic]\nname = \"\"\"Elm\nSt\n")).problems[0]
+    assert problem.line == 3
+    assert "not valid TOML: Unterminated string" in problem.message
+    assert "end of document" not in problem.message

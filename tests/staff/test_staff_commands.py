@@ -68,6 +68,17 @@ def test_set_pin_from_stdin_keeps_every_other_line(tmp_path: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_set_pin_edits_a_notepad_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(("\ufeff" + CONFIG).encode("utf-8"))
+    assert set_pin(path, stdin=io.StringIO("2580\n"), stdout=io.StringIO(),
+                   stderr=io.StringIO()) == 0
+    config = load_config(path)
+    assert config.ok, config.problems
+    assert verify_pin("2580", config.staff.pin_hash)
+    assert path.read_text(encoding="utf-8").count("[staff]") == 1
+
+
 def test_set_pin_creates_a_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "new" / "config.toml"
     done = run_main("set-pin", "--config", str(path), stdin="13579\n", tmp_path=tmp_path)
