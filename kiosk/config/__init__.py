@@ -6,6 +6,7 @@ from kiosk.config.loading import (
     SectionValues,
     check_value,
     default_config_path,
+    default_data_dir,
     defaults,
     load_config,
     production_problems,
@@ -15,6 +16,6 @@ from kiosk.config.schema import APP_NAME, CONFIG_ENV, SCHEMA, Option
 
 __all__ = [
     "APP_NAME", "CONFIG_ENV", "SCHEMA", "Config", "ConfigProblem", "Option", "SectionValues",
-    "check_value", "default_config_path", "defaults", "load_config", "production_problems",
-    "resolve_config_path",
+    "check_value", "default_config_path", "default_data_dir", "defaults", "load_config",
+    "production_problems", "resolve_config_path",
 ]

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from kiosk.config.database_url import database_url_problem
 from kiosk.config.positions import locate_keys
 from kiosk.config.schema import APP_NAME, BY_SECTION, CONFIG_ENV, SCHEMA, Option
 
@@ -105,6 +106,13 @@ def default_config_path() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
+def default_data_dir() -> Path:
+    """The platform's data folder for the kiosk: the default queue, the outbox, exports."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
 def resolve_config_path(cli_path: str | os.PathLike[str] | None) -> Path:
     """--config wins, then $KIOSK_CONFIG, then the platform's config folder."""
     if cli_path:
@@ -183,6 +191,8 @@ def _validate(
                 )
                 continue
             error = check_value(opt, value)
+            if error is None and opt.dotted == "database.url" and value:
+                error = database_url_problem(value, default_data_dir())
             if error:
                 yield ConfigProblem(shown, lines.get(dotted), dotted, error)
             else:

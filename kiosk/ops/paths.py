@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.config import APP_NAME, Config
+from kiosk.config import APP_NAME, Config, default_data_dir
 
 
 def data_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
+    """The one folder the kiosk creates for itself (config checks the queue's folder by it)."""
+    return default_data_dir()
 
 
 def log_dir() -> Path:
