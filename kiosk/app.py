@@ -97,7 +97,7 @@ def _offer_consult(window: KioskWindow, available: bool) -> None:
 
 
 def _queue_worker(config: Config) -> QueueWorker:
-    from kiosk.ops.paths import database_url, outbox_path
+    from kiosk.ops.paths import database_url, outbox_path, prepare_data_dir
     from kiosk.shell.ui.queue_worker import QueueWorker
 
     retention_days = config.staff.retention_days
@@ -106,6 +106,7 @@ def _queue_worker(config: Config) -> QueueWorker:
         import kiosk.callback_queue.validation  # noqa: F401 - warm the form's first submit
         from kiosk.callback_queue.outbox import ResilientQueue
 
+        prepare_data_dir()  # the outbox and the default queue live there
         queue = ResilientQueue(database_url(config), outbox_path(config), merge_sent_again=True)
         _purge_expired(queue, retention_days)
         return queue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sqlite3
@@ -22,8 +23,16 @@ log = logging.getLogger(__name__)
 DEFAULT_CONNECT_TIMEOUT_S = 3
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _PRIVATE_FILE = 0o600
-_PRIVATE_DIR = 0o700
 _WRITE = "kiosk_write"
+
+
+class QueueFileError(OSError):
+    """A SQLite file the kiosk must not open for writing: its folder is missing, or it,
+    its -wal or -shm file or the folder is not writable.
+
+    SQLite maps the -shm file into memory; a side file it cannot write can kill the whole
+    process with SIGBUS, so the kiosk refuses before SQLite ever sees the file.
+    """
 
 
 def is_sqlite(url: str) -> bool:
@@ -99,8 +108,43 @@ def _make_sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def check_writable(path: Path) -> None:
+    """Raise QueueFileError unless ``path``, its side files and its folder are writable.
+
+    The folder is never created here: only the kiosk's own data folder is, by its caller
+    (kiosk.ops.paths.prepare_data_dir), so a mistyped path cannot leave folders behind.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise QueueFileError(
+            errno.ENOENT,
+            f"the folder {folder} for the queue file {path.name} does not exist; "
+            "create it, or correct database.url",
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise QueueFileError(
+            errno.EACCES,
+            f"this user cannot create files in {folder}, where SQLite keeps "
+            f"{path.name}-wal and {path.name}-shm beside the queue",
+        )
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            fd = os.open(candidate, os.O_RDWR)
+        except FileNotFoundError:
+            continue
+        except IsADirectoryError:
+            raise QueueFileError(errno.EISDIR, f"{candidate} is a folder, not a file") from None
+        except OSError as exc:
+            raise QueueFileError(
+                exc.errno or errno.EACCES,
+                f"this user cannot write {candidate} ({exc.strerror}); give the kiosk's "
+                "user account write access to it (never delete a -wal file: it holds data)",
+            ) from None
+        os.close(fd)
+
+
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=_PRIVATE_DIR)
+    check_writable(path)
     # Created with 0600 from the start, so personal data is never briefly world-readable.
     fd = os.open(path, os.O_RDWR | os.O_CREAT, _PRIVATE_FILE)
     os.close(fd)

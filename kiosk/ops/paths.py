@@ -12,6 +12,14 @@ def data_dir() -> Path:
     return default_data_dir()
 
 
+def prepare_data_dir() -> Path:
+    """Create the data folder (owner only), the one folder the queue's engine may rely on
+    being made for it; a configured queue elsewhere must already have its folder."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
 def log_dir() -> Path:
     from platformdirs import user_log_dir
 

@@ -122,9 +122,10 @@ def export(config_path: str | os.PathLike[str] | None, fmt: str = "csv",
 
     from kiosk.callback_queue.export import iter_all, write_csv
     from kiosk.callback_queue.store import CallbackStore
-    from kiosk.ops.paths import database_url
+    from kiosk.ops.paths import database_url, prepare_data_dir
 
     try:
+        prepare_data_dir()  # the default queue's folder; a configured one must exist already
         with CallbackStore.open(database_url(config)) as store, _csv_stream(stdout) as out:
             written = write_csv(iter_all(store, status=chosen), out)
     except BrokenPipeError:  # `kiosk export | head` closed the pipe: not an error

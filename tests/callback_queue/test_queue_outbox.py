@@ -74,6 +74,7 @@ def test_down_server_means_outbox_then_exactly_once_delivery(
     pg_url: str, server_down: PgServer, tmp_path: Path
 ) -> None:
     outbox = tmp_path / "kiosk" / "outbox.db"
+    outbox.parent.mkdir()  # the kiosk's data folder, which kiosk.ops.paths prepares
     with ResilientQueue(pg_url, outbox) as queue:
         reqs = [make_request(n) for n in range(3)]
         started = time.monotonic()

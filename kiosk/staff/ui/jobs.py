@@ -30,7 +30,9 @@ _Callbacks = tuple[QObject, Callable[[Any], None], Callable[[BaseException], Non
 def open_store(url: str) -> Any:
     """The staff's CallbackStore; call it on the worker thread, where SQLAlchemy is imported."""
     from kiosk.callback_queue.store import CallbackStore
+    from kiosk.ops.paths import prepare_data_dir
 
+    prepare_data_dir()  # the default queue's folder; a configured one must exist already
     return CallbackStore.open(url)
 
 
