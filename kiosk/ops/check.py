@@ -1,11 +1,12 @@
-"""`kiosk check`: validates the config file and the content, printing every problem found."""
+"""`kiosk check`: validates the config file, the content and the configured queue (read-only),
+printing every problem found."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from kiosk.config import load_config, production_problems, resolve_config_path
+from kiosk.config import Config, load_config, production_problems, resolve_config_path
 from kiosk.education.content import LANGUAGES, check_all_languages
 from kiosk.shell.i18n import extract_messages, locale_dir, missing_translations
 
@@ -24,23 +25,51 @@ def patient_messages() -> set[str]:
     return extract_messages(package / name for name in PATIENT_MODULES) | set(MESSAGES.values())
 
 
-def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str]]:
+def inspect_configured_queue(config: Config) -> tuple[list[str], list[str]]:
+    """Problems with the queue the config names (and the kiosk's outbox), and what was seen.
+
+    Read-only: a missing queue file stays missing (the kiosk creates it at first start).
+    """
+    from kiosk.callback_queue.health import inspect_queue, quick_check
+    from kiosk.ops.paths import database_url, outbox_path
+
+    shown = str(config.path) if config.path else "<defaults>"
+    report = inspect_queue(database_url(config))
+    problems = [f"{shown}: database.url: {problem}" for problem in report.problems]
+    seen = [f"queue: {report.summary}"]
+    outbox = outbox_path(config)
+    if outbox.exists():
+        damaged = quick_check(outbox)
+        problems += [f"{outbox}: the kiosk's outbox: {problem}" for problem in damaged]
+        seen.append(f"outbox: {outbox}: " + ("damaged" if damaged else "PRAGMA quick_check ok"))
+    return problems, seen
+
+
+def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str], list[str]]:
+    """The config's path, every problem found, and what the queue inspection saw."""
     path = resolve_config_path(config_path)
     config = load_config(path)
     problems = [str(p) for p in (*config.problems, *production_problems(config))]
+    if config.ok:
+        queue_problems, seen = inspect_configured_queue(config)
+    else:  # with its problems the config would point at the default queue, not the real one
+        queue_problems, seen = [], ["queue: not inspected until the config file is fixed"]
+    problems += queue_problems
     problems += [str(p) for p in check_all_languages()]
     for language in LANGUAGES:
         for message in missing_translations(language, patient_messages()):
             problems.append(f"{locale_dir() / (language + '.po')}: no translation for {message!r}")
-    return path, problems
+    return path, problems, seen
 
 
 def run_check(config_path: str | Path | None) -> int:
-    path, problems = collect_problems(config_path)
+    path, problems, seen = collect_problems(config_path)
+    for line in seen:
+        print(line)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"{path}: config and content are valid.")
+    print(f"{path}: config, content and queue are valid.")
     return 0

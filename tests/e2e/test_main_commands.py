@@ -47,3 +47,23 @@ def test_version():
     result = run("--version")
     assert result.returncode == 0
     assert __version__ in result.stdout
+
+
+def test_check_fails_a_damaged_queue_file(make_config, tmp_path):
+    import random
+
+    (tmp_path / "queue.sqlite3").write_bytes(random.Random(1).randbytes(4096))
+    path = make_config()
+    result = run("check", "--config", str(path))
+    assert result.returncode == 1
+    assert f"{path}: database.url: " in result.stderr
+
+
+def test_check_fails_a_database_url_with_file_and_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[kiosk]\ndemo = true\n\n[database]\nurl = "sqlite:////nonexistent-dir/x/q.db"\n',
+                    encoding="utf-8")
+    result = run("check", "--config", str(path))
+    assert result.returncode == 1
+    assert f"{path}:5: database.url: " in result.stderr
+    assert not Path("/nonexistent-dir").exists()
