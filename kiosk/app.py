@@ -106,7 +106,7 @@ def _queue_worker(config: Config) -> QueueWorker:
         import kiosk.callback_queue.validation  # noqa: F401 - warm the form's first submit
         from kiosk.callback_queue.outbox import ResilientQueue
 
-        prepare_data_dir()  # the outbox and the default queue live there
+        prepare_data_dir(config)  # where the outbox and the default queue live
         queue = ResilientQueue(database_url(config), outbox_path(config), merge_sent_again=True)
         _purge_expired(queue, retention_days)
         return queue

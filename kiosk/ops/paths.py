@@ -12,11 +12,17 @@ def data_dir() -> Path:
     return default_data_dir()
 
 
-def prepare_data_dir() -> Path:
-    """Create the data folder (owner only), the one folder the queue's engine may rely on
-    being made for it; a configured queue elsewhere must already have its folder."""
+def prepare_data_dir(config: Config | None = None) -> Path:
+    """Create the data folder (owner only): the one folder made for the queue's engine; a
+    configured queue elsewhere must already have its folder.
+
+    Given a config whose queue is a SQLite file of its own (so no outbox is used either),
+    nothing is created.
+    """
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    url = config.database.url if config is not None else ""
+    if not url.lower().startswith("sqlite"):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
 

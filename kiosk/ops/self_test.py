@@ -1,8 +1,9 @@
-"""`kiosk self-test`: proves an installed build works, offscreen, without touching the real queue.
+"""`kiosk self-test`: proves an installed build works, offscreen, without writing the real queue.
 
-Checks the config, every language's content, a throwaway SQLite queue, the PostgreSQL
-driver, every screen of the kiosk window painted in every language, and one request
-submitted through the window's own queue worker and read back. Prints one line per step
+Checks the config, every language's content, the configured queue (read-only, as `check`
+does), a throwaway SQLite queue, the PostgreSQL driver, every screen of the kiosk window
+painted in every language, and one request submitted through the window's own queue worker
+and read back into the throwaway queue. Prints one line per step
 ("ok  content …"); the first failure prints "FAIL <step>: <why>" and exits 1.
 Works the same from source and from the PyInstaller bundle.
 
@@ -99,6 +100,17 @@ def check_content(run: _Run) -> str:
         raise StepFailed(_summarise(problems))
     counts = {language: len(load_content(language).sections) for language in LANGUAGES}
     return ", ".join(f"{language}: {n} sections" for language, n in counts.items())
+
+
+def check_configured_database(run: _Run) -> str:
+    """The queue the config names, inspected as `check` does: read-only, nothing written."""
+    from kiosk.ops.check import inspect_configured_queue
+
+    assert run.config is not None
+    problems, seen = inspect_configured_queue(run.config)
+    if problems:
+        raise StepFailed(_summarise(problems))
+    return "; ".join(line.removeprefix("queue: ") for line in seen) + " (read-only)"
 
 
 def check_database(run: _Run) -> str:
@@ -246,7 +258,8 @@ def check_queue(run: _Run) -> str:
 STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("config", check_config),
     ("content", check_content),
-    ("database", check_database),
+    ("database (configured)", check_configured_database),
+    ("database (scratch)", check_database),
     ("postgres driver", check_postgres_driver),
     ("screens", check_screens),
     ("speech", check_speech),

@@ -33,3 +33,14 @@ def test_the_default_queue_and_outbox_are_in_the_data_folder(data_home: Path,
     assert database_url(config) == f"sqlite:///{queue}"
     assert outbox_path(config).parent == data_dir()
     assert not data_dir().exists()  # naming them creates nothing
+
+
+def test_a_config_with_its_own_sqlite_queue_needs_no_data_folder(data_home: Path,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "q.db"}"\n', encoding="utf-8")
+    prepare_data_dir(load_config(path))
+    assert not data_dir().exists()
+    path.write_text('[database]\nurl = "postgresql+psycopg://kiosk@db/kiosk"\n', encoding="utf-8")
+    prepare_data_dir(load_config(path))  # the outbox lives there
+    assert data_dir().is_dir()

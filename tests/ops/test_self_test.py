@@ -48,10 +48,31 @@ def test_every_step_passes_and_the_configured_queue_is_not_touched(
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert ok_lines(result) == [name for name, _step in STEPS]
+    assert "ok  database (configured): SQLite queue " in result.stdout
+    assert "does not exist yet; the kiosk creates it at first start" in result.stdout
     assert "FAIL" not in result.stdout
     assert not (tmp_path / "queue.sqlite3").exists()
     assert not (tmp_path / "xdg_data_home" / "clinic-kiosk").exists()  # nor the default one
     assert list((tmp_path / "tmp").glob("kiosk-self-test-*")) == []  # its own is removed
+
+
+def test_a_damaged_configured_queue_fails_and_is_left_as_it_was(
+    tmp_path: Path, make_config
+) -> None:
+    import random
+
+    queue = tmp_path / "queue.sqlite3"
+    queue.write_bytes(random.Random(5).randbytes(8192))
+    before = queue.read_bytes()
+    config = make_config()
+    result = run_self_test(tmp_path, "--config", str(config))
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith("FAIL database (configured): ")
+    assert f"{config}: database.url: {queue} cannot be read" in lines[-1]
+    assert queue.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("queue.sqlite3*")) == ["queue.sqlite3"]
 
 
 def test_without_a_config_it_tests_the_bundled_demo(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ class StaffConsole(QMainWindow):
         self.setWindowTitle(f"{config.clinic.name} — callback queue")
         self.setWindowIcon(icon(ICON, CALM.accent))
         url = database_url(config)
-        self.worker = QueueWorker(lambda: open_store(url), self)
+        self.worker = QueueWorker(lambda: open_store(config), self)
         jobs = StaffJobs(self.worker.run)
         self.gate = PinGate.from_config(config)
         self.pad = PinPadScreen(self.gate, PinChecker(self), can_cancel=False)

@@ -94,7 +94,7 @@ class StaffEntrance(QObject):
         super().__init__()
         self._config = config
         url = database_url(config)
-        self.worker = QueueWorker(lambda: open_store(url))
+        self.worker = QueueWorker(lambda: open_store(config))
         self.jobs = StaffJobs(self.worker.run)
         self.window: KioskWindow | None = None
         self._gate: PinGate | None = None

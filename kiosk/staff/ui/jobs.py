@@ -19,6 +19,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 from shiboken6 import isValid
 
+from kiosk.config import Config
+
 log = logging.getLogger(__name__)
 
 #: QueueWorker.run's shape: fn runs on the worker with the store; callbacks on the GUI thread.
@@ -27,13 +29,13 @@ Runner = Callable[[Callable[[Any], Any], Callable[[Any], None],
 _Callbacks = tuple[QObject, Callable[[Any], None], Callable[[BaseException], None] | None]
 
 
-def open_store(url: str) -> Any:
+def open_store(config: Config) -> Any:
     """The staff's CallbackStore; call it on the worker thread, where SQLAlchemy is imported."""
     from kiosk.callback_queue.store import CallbackStore
-    from kiosk.ops.paths import prepare_data_dir
+    from kiosk.ops.paths import database_url, prepare_data_dir
 
-    prepare_data_dir()  # the default queue's folder; a configured one must exist already
-    return CallbackStore.open(url)
+    prepare_data_dir(config)  # the default queue's folder; a configured one must exist already
+    return CallbackStore.open(database_url(config))
 
 
 class _Waiting:
