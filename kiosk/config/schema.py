@@ -137,7 +137,8 @@ SCHEMA: tuple[Option, ...] = (
         str,
         "",
         "Where the callback queue lives. Empty: a private SQLite file in the data folder. "
-        "Several kiosks share one queue with postgresql+psycopg://user:password@host/dbname.",
+        "Elsewhere: sqlite:////absolute/path/queue.sqlite3, in a folder that exists. Several "
+        "kiosks share one queue with postgresql+psycopg://user:password@host:port/dbname.",
         max_length=500,
     ),
     Option(
