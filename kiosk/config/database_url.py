@@ -44,7 +44,9 @@ def database_url_problem(url: str, data_dir: Path) -> str | None:
     """Why the kiosk cannot use ``url`` as its queue, or None. Empty means the default file."""
     if not url:
         return None
-    match = _URL.fullmatch(url.strip())
+    if url != url.strip():
+        return "has spaces at its start or end; remove them"
+    match = _URL.fullmatch(url)
     if match is None:
         return f'"{_shown(url)}" is not a database URL; expected {EXAMPLES}'
     scheme = match.group("name").lower()

@@ -38,6 +38,7 @@ def test_a_file_in_the_default_data_folder_passes_before_the_folder_exists(tmp_p
 
 @pytest.mark.parametrize(("url", "fragment"), [
     ("::::", "is not a database URL"),
+    (" sqlite:///{tmp}/q.db", "spaces at its start or end"),
     ("mysql://x", 'uses "mysql"'),
     ("postgresql+psycopg2://kiosk@db/kiosk", 'uses "postgresql+psycopg2"'),
     ("sqlite:///file:x?mode=ro", "no ?options"),

@@ -17,6 +17,22 @@ def test_bad_config_shows_out_of_order_with_the_error(build, tmp_path):
     assert window.findChild(QWidget, "screen-home") is None
 
 
+def test_a_bad_database_url_is_out_of_order_and_creates_no_folder(build, make_config, tmp_path):
+    path = make_config(database={"url": f"sqlite:///{tmp_path / 'nonexistent-dir' / 'q.db'}"})
+    window = build(path)
+    details = window.findChild(QLabel, "error-details").text()
+    assert f"{path}:" in details and "database.url: " in details and "does not exist" in details
+    assert not (tmp_path / "nonexistent-dir").exists()
+
+
+def test_a_notepad_config_with_a_byte_order_mark_runs(build, make_config):
+    path = make_config()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    window = build(path)
+    assert window.findChild(QWidget, "screen-out-of-order") is None
+    assert window.findChild(QWidget, "screen-home").isVisible()
+
+
 def test_missing_config_file_is_out_of_order(build, tmp_path):
     window = build(tmp_path / "nowhere.toml")
     details = window.findChild(QLabel, "error-details").text()
