@@ -13,7 +13,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from kiosk.config.database_url import database_url_problem
 from kiosk.config.positions import locate_keys
 from kiosk.config.schema import APP_NAME, BY_SECTION, CONFIG_ENV, SCHEMA, Option
 
@@ -192,6 +191,9 @@ def _validate(
                 continue
             error = check_value(opt, value)
             if error is None and opt.dotted == "database.url" and value:
+                # Imported only when needed: most kiosks leave url empty.
+                from kiosk.config.database_url import database_url_problem
+
                 error = database_url_problem(value, default_data_dir())
             if error:
                 yield ConfigProblem(shown, lines.get(dotted), dotted, error)
