@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     DateTime,
@@ -33,7 +34,7 @@ from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_KEY = "schema_version"
 # Any constant works; it only has to be the same in every process that opens the database.
 _PG_MIGRATION_LOCK = 0x6B696F736B  # "kiosk"
@@ -142,6 +143,37 @@ def _audit_v2(md: MetaData) -> Table:
     return table
 
 
+def _pin_lockout_v3(md: MetaData) -> Table:
+    # One row per lock-out scope (today only "staff"); no row means no failures.
+    return Table(
+        "pin_lockout",
+        md,
+        Column("scope", String(32), primary_key=True),
+        Column("failures", Integer, nullable=False),
+        Column("locks", Integer, nullable=False),
+        Column("locked_until", UtcDateTime, nullable=True),
+        Column("updated_at", UtcDateTime, nullable=False),
+    )
+
+
+def _kiosk_heartbeats_v3(md: MetaData) -> Table:
+    # One row per kiosk id, overwritten by each heartbeat; never a patient's data.
+    return Table(
+        "kiosk_heartbeats",
+        md,
+        Column("kiosk_id", String(64), primary_key=True),
+        Column("version", String(32), nullable=False),
+        Column("started_at", UtcDateTime, nullable=False),
+        Column("last_seen", UtcDateTime, nullable=False),
+        Column("outbox_depth", Integer, nullable=False),
+        Column("outbox_oldest_at", UtcDateTime, nullable=True),
+        Column("queue_state", String(16), nullable=False),
+        Column("speech", String(16), nullable=False),
+        Column("free_disk_bytes", BigInteger, nullable=True),
+        Column("last_error", String(200), nullable=False, server_default=text("''")),
+    )
+
+
 def _build_v1() -> MetaData:
     md = MetaData()
     _meta_v1(md)
@@ -149,7 +181,7 @@ def _build_v1() -> MetaData:
     return md
 
 
-def _build_current() -> MetaData:
+def _build_v2() -> MetaData:
     md = MetaData()
     _meta_v1(md)
     _requests_indexes_v2(_requests_v2(md))
@@ -157,13 +189,23 @@ def _build_current() -> MetaData:
     return md
 
 
-#: The first released schema, kept so tests (and old kiosks) can create it exactly.
+def _build_current() -> MetaData:
+    md = _build_v2()
+    _pin_lockout_v3(md)
+    _kiosk_heartbeats_v3(md)
+    return md
+
+
+#: The released schemas, kept so tests (and old kiosks) can create them exactly.
 V1_METADATA = _build_v1()
+V2_METADATA = _build_v2()
 #: The schema this code reads and writes.
 METADATA = _build_current()
 meta_table = METADATA.tables["meta"]
 requests_table = METADATA.tables["callback_requests"]
 audit_table = METADATA.tables["audit_log"]
+pin_lockout_table = METADATA.tables["pin_lockout"]
+kiosk_heartbeats_table = METADATA.tables["kiosk_heartbeats"]
 
 
 def _migrate_1_to_2(conn: Connection) -> None:
@@ -207,8 +249,15 @@ def _migrate_1_to_2(conn: Connection) -> None:
     _audit_v2(md).create(conn)
 
 
+def _migrate_2_to_3(conn: Connection) -> None:
+    """Add the shared PIN lock-out and the kiosks' heartbeats; nothing existing changes."""
+    md = MetaData()
+    _pin_lockout_v3(md).create(conn)
+    _kiosk_heartbeats_v3(md).create(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def read_version(conn: Connection) -> int | None:
@@ -233,6 +282,12 @@ def create_v1(conn: Connection) -> None:
     """Create the version-1 schema, as the first release did (used by migration tests)."""
     V1_METADATA.create_all(conn)
     _write_version(conn, 1)
+
+
+def create_v2(conn: Connection) -> None:
+    """Create the version-2 schema, as the second release did (used by migration tests)."""
+    V2_METADATA.create_all(conn)
+    _write_version(conn, 2)
 
 
 def upgrade(conn: Connection) -> int:

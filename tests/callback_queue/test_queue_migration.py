@@ -86,7 +86,7 @@ def test_v1_is_really_smaller() -> None:
     assert set(v1) == {"meta", "callback_requests"}
     assert "kiosk_id" not in v1["callback_requests"].c
     assert "updated_at" not in v1["callback_requests"].c
-    assert schema.SCHEMA_VERSION == 2
+    assert schema.SCHEMA_VERSION == 3
 
 
 def test_upgrade_from_v1_keeps_every_row(store_url: str) -> None:
@@ -140,9 +140,73 @@ def test_upgraded_schema_matches_a_fresh_one(store_url: str, tmp_path: Any) -> N
             schema.upgrade(conn)
             expected = describe(conn)
     fresh_engine.dispose()
-    assert set(upgraded) == {"audit_log", "callback_requests", "meta"}
+    assert set(upgraded) == {"audit_log", "callback_requests", "kiosk_heartbeats", "meta",
+                             "pin_lockout"}
     assert len(upgraded["callback_requests"]["indexes"]) == 4
     assert upgraded == expected
+
+
+def make_v2(url: str) -> None:
+    """A database as the second release left it: a request and its audit row."""
+    engine = make_engine(url)
+    try:
+        with write_transaction(engine) as conn:
+            schema.create_v2(conn)
+            tables = schema.V2_METADATA.tables
+            conn.execute(tables["callback_requests"].insert(), [{
+                "idempotency_key": V1_ROWS[0]["idempotency_key"], "created_at": T0,
+                "kiosk_id": "lobby", "name": "Ana María", "phone": "+12025550101",
+                "best_time": "morning", "status": "no-answer", "attempts": 1, "notes": "",
+                "updated_at": T0,
+            }])
+            conn.execute(tables["audit_log"].insert(), [{
+                "request_id": 1, "at": T0, "actor": "kiosk:lobby", "action": "attempt",
+                "detail": "new -> no-answer; attempt 1",
+            }])
+    finally:
+        engine.dispose()
+
+
+def test_v2_is_really_smaller() -> None:
+    assert set(schema.V2_METADATA.tables) == {"meta", "callback_requests", "audit_log"}
+
+
+def test_upgrade_from_v2_keeps_rows_and_adds_the_lockout_and_heartbeats(store_url: str) -> None:
+    from kiosk.callback_queue.lockout import LockoutStore
+
+    make_v2(store_url)
+    assert read_version(store_url) == 2
+    with CallbackStore.open(store_url) as store:
+        (request,) = store.page()
+        assert (request.id, request.name, request.kiosk_id, request.attempts) == (
+            1, "Ana María", "lobby", 1)
+        assert [e.action for e in store.audit(1)] == ["attempt"]
+        lockout = LockoutStore(store.engine)
+        assert lockout.read().failures == 0
+        assert lockout.record_failure(lambda f, n: (f + 1, n, None)).failures == 1
+        with store.engine.connect() as conn:
+            assert inspect(conn).has_table("kiosk_heartbeats")
+    assert read_version(store_url) == schema.SCHEMA_VERSION
+
+
+def test_upgraded_v2_schema_matches_a_fresh_one(store_url: str, tmp_path: Any) -> None:
+    make_v2(store_url)
+    CallbackStore.open(store_url).close()
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        upgraded = describe(conn)
+    engine.dispose()
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    if store_url.startswith("sqlite"):
+        CallbackStore.open(fresh).close()
+        engine = create_engine(fresh)
+        with engine.connect() as conn:
+            expected = describe(conn)
+        engine.dispose()
+        assert upgraded == expected
+    names = {table: [c[0] for c in facts["columns"]] for table, facts in upgraded.items()}
+    assert names["pin_lockout"] == ["failures", "locked_until", "locks", "scope", "updated_at"]
+    assert "last_seen" in names["kiosk_heartbeats"]
 
 
 def test_failed_migration_leaves_v1_untouched(
