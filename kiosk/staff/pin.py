@@ -96,6 +96,34 @@ class PinAttempt:
     attempts_left: int
 
 
+@dataclass(frozen=True, slots=True)
+class LockPolicy:
+    """How many wrong PINs lock the pad, and for how long: each lock twice the last."""
+
+    max_attempts: int = 5
+    base_delay_s: float = 30.0
+    max_delay_s: float = 15 * 60.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1 or self.base_delay_s <= 0 or self.max_delay_s < self.base_delay_s:
+            raise ValueError("need max_attempts >= 1 and 0 < base_delay_s <= max_delay_s")
+
+    def after_failure(self, failures: int, locks: int) -> tuple[int, int, float | None]:
+        """(failures, locks, seconds to lock for, or None) after one more wrong PIN."""
+        failures += 1
+        if failures < self.max_attempts:
+            return failures, locks, None
+        # The exponent is capped so a patient attacker cannot overflow the float.
+        delay = min(self.base_delay_s * 2 ** min(locks, 32), self.max_delay_s)
+        return 0, locks + 1, delay
+
+    def attempt(self, failures: int, locked_for_s: float) -> PinAttempt:
+        """The answer for a wrong PIN that left ``failures`` counted and this lock."""
+        if locked_for_s > 0:
+            return PinAttempt(ok=False, locked_for_s=locked_for_s, attempts_left=0)
+        return PinAttempt(False, 0.0, max(0, self.max_attempts - failures))
+
+
 class PinLock:
     """Counts wrong PINs and locks the pad, each lock twice as long as the last.
 
@@ -103,6 +131,8 @@ class PinLock:
     ends the same number of tries is allowed again, but the next lock lasts twice as long,
     up to ``max_delay_s``. A right PIN resets everything. Tries during a lock are refused
     without looking at the PIN, so guessing cannot continue in the background.
+
+    This lock lives in memory; ``PinGate`` adds the copy kept in the queue database.
     """
 
     def __init__(
@@ -113,11 +143,7 @@ class PinLock:
         clock: Callable[[], float] = time.monotonic,
         verify: Callable[[str, str], bool] = verify_pin,
     ) -> None:
-        if max_attempts < 1 or base_delay_s <= 0 or max_delay_s < base_delay_s:
-            raise ValueError("need max_attempts >= 1 and 0 < base_delay_s <= max_delay_s")
-        self._max_attempts = max_attempts
-        self._base_delay_s = base_delay_s
-        self._max_delay_s = max_delay_s
+        self.policy = LockPolicy(max_attempts, base_delay_s, max_delay_s)
         self._clock = clock
         self._verify = verify
         self._failures = 0
@@ -130,21 +156,28 @@ class PinLock:
             return 0.0
         return max(0.0, self._locked_until - self._clock())
 
+    def verify(self, pin: str, stored_hash: str) -> bool:
+        return self._verify(pin, stored_hash)
+
+    def succeed(self) -> PinAttempt:
+        self._failures = 0
+        self._locks = 0
+        self._locked_until = None
+        return PinAttempt(ok=True, locked_for_s=0.0, attempts_left=self.policy.max_attempts)
+
+    def fail(self) -> PinAttempt:
+        """Count one wrong PIN (checked while no lock ran)."""
+        self._locked_until = None
+        self._failures, self._locks, delay = self.policy.after_failure(
+            self._failures, self._locks)
+        if delay is not None:
+            self._locked_until = self._clock() + delay
+        return self.policy.attempt(self._failures, delay or 0.0)
+
     def try_pin(self, pin: str, stored_hash: str) -> PinAttempt:
         remaining = self.locked_for_s()
         if remaining > 0:
             return PinAttempt(ok=False, locked_for_s=remaining, attempts_left=0)
-        self._locked_until = None
-        if self._verify(pin, stored_hash):
-            self._failures = 0
-            self._locks = 0
-            return PinAttempt(ok=True, locked_for_s=0.0, attempts_left=self._max_attempts)
-        self._failures += 1
-        if self._failures < self._max_attempts:
-            return PinAttempt(False, 0.0, self._max_attempts - self._failures)
-        # The exponent is capped so a patient attacker cannot overflow the float.
-        delay = min(self._base_delay_s * 2 ** min(self._locks, 32), self._max_delay_s)
-        self._locks += 1
-        self._failures = 0
-        self._locked_until = self._clock() + delay
-        return PinAttempt(ok=False, locked_for_s=delay, attempts_left=0)
+        if self.verify(pin, stored_hash):
+            return self.succeed()
+        return self.fail()

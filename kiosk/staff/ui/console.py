@@ -98,3 +98,4 @@ class StaffConsole(QMainWindow):
         self.watcher.stop()
         self.alert.close()
         self.worker.shutdown()
+        self.gate.close()

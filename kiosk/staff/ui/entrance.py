@@ -98,6 +98,7 @@ class StaffEntrance(QObject):
         self.jobs = StaffJobs(self.worker.run)
         self.window: KioskWindow | None = None
         self._gate: PinGate | None = None
+        self._gates: list[PinGate] = []  # the gate, for closing after this object is gone
         self._checker: PinChecker | None = None
         self._pad_screen: DeferredScreen | None = None
         self._view_screen: DeferredScreen | None = None
@@ -130,7 +131,7 @@ class StaffEntrance(QObject):
         window.staff_requested.connect(self.open_pad)
         window.stack.currentChanged.connect(self._screen_changed)
         # Not a method of this object: Qt deletes it (a child) before the window says so.
-        window.destroyed.connect(functools.partial(_shut_down, self.worker))
+        window.destroyed.connect(functools.partial(_shut_down, self.worker, self._gates))
 
     @property
     def gate(self) -> PinGate:
@@ -140,6 +141,7 @@ class StaffEntrance(QObject):
             from kiosk.staff.ui.pin_pad import PinChecker
 
             self._gate = PinGate.from_config(self._config)
+            self._gates.append(self._gate)
             self._checker = PinChecker(self)
         return self._gate
 
@@ -284,11 +286,13 @@ class StaffEntrance(QObject):
         """Stop watching and close the staff's database connection (the kiosk is quitting)."""
         if isValid(self.watcher):
             self.watcher.stop()
-        _shut_down(self.worker)
+        _shut_down(self.worker, self._gates)
 
 
-def _shut_down(worker: QueueWorker, *_args: object) -> None:
+def _shut_down(worker: QueueWorker, gates: list[PinGate], *_args: object) -> None:
     # While the app exits Qt may already have deleted parts of the worker.
     with contextlib.suppress(RuntimeError):
         if isValid(worker):
             worker.shutdown()
+    for gate in gates:  # its database connection (the lock-out itself stays in the database)
+        gate.close()

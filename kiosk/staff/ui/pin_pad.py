@@ -59,13 +59,26 @@ class PinChecker(QObject):
         self._answered.connect(self._deliver)
 
     def check(self, gate: PinGate, pin: str, on_answer: Callable[[PinAttempt], None]) -> None:
+        self._start(lambda: gate.try_pin(pin), on_answer)
+
+    def refresh(self, gate: PinGate, on_done: Callable[[PinAttempt], None]) -> None:
+        """Read the lock-out kept in the database (set by a restart or another kiosk)."""
+
+        def read() -> PinAttempt:
+            gate.refresh()
+            return PinAttempt(ok=False, locked_for_s=gate.locked_for_s(), attempts_left=0)
+
+        self._start(read, on_done, name="pin-lockout")
+
+    def _start(self, fn: Callable[[], PinAttempt], on_answer: Callable[[PinAttempt], None],
+               name: str = "pin-check") -> None:
         ticket = next(self._tickets)
         self._waiting[ticket] = on_answer
         checker = weakref.ref(self)
 
         def work() -> None:
             try:
-                attempt = gate.try_pin(pin)
+                attempt = fn()
             except Exception:  # a broken check must read as "no", never as "yes"
                 log.exception("PIN check failed")
                 attempt = PinAttempt(ok=False, locked_for_s=0.0, attempts_left=0)
@@ -75,7 +88,7 @@ class PinChecker(QObject):
                 with contextlib.suppress(RuntimeError):
                     alive._answered.emit(ticket, attempt)
 
-        threading.Thread(target=work, name="pin-check", daemon=True).start()
+        threading.Thread(target=work, name=name, daemon=True).start()
 
     def _deliver(self, ticket: int, attempt: PinAttempt) -> None:
         on_answer = self._waiting.pop(ticket, None)
@@ -280,9 +293,16 @@ class PinPadScreen(Screen):
                                  "Run “kiosk set-pin” to set one.")
 
     def entered(self) -> None:
-        """Shown again: forget half-typed digits, and show a lock-out that is still running."""
+        """Shown again: forget half-typed digits, and show a lock-out that is still running,
+        here or (once the database answers, in the background) on another kiosk."""
         self.reset()
         self.setFocus()
+        if self._gate.can_unlock:
+            self._checker.refresh(self._gate, self._lock_read)
+
+    def _lock_read(self, _state: PinAttempt) -> None:
+        if isValid(self):
+            self._show_lock()
 
     def reset(self) -> None:
         self._digits = ""

@@ -213,6 +213,28 @@ def test_lock_out_survives_reopening_the_pad(qtbot: QtBot, config_path: Path) ->
     assert not window.findChild(QPushButton, "pin-1").isEnabled()
 
 
+def test_lock_out_survives_a_restart_of_the_kiosk(qtbot: QtBot, config_path: Path) -> None:
+    """Five wrong PINs, then the kiosk restarts (or the crash guard rebuilds it): the new
+    window's pad reads the lock-out from the queue database, not five fresh tries."""
+    window = open_kiosk(qtbot, config_path)
+    hold_staff_trigger(qtbot, window)
+    for _ in range(5):
+        type_pin(qtbot, window, "0000")
+        qtbot.waitUntil(lambda: entrance(window).pad.message.text() != "Checking…",
+                        timeout=5000)
+    assert entrance(window).pad.message.text().startswith("Locked — try again in")
+    window.queue_worker.shutdown()
+    window.release()
+    window.close()
+
+    again = open_kiosk(qtbot, config_path)
+    hold_staff_trigger(qtbot, again)
+    pad = entrance(again).pad
+    qtbot.waitUntil(lambda: pad.message.text().startswith("Locked — try again in"),
+                    timeout=5000)
+    assert not again.findChild(QPushButton, "pin-1").isEnabled()
+
+
 def test_export_on_the_kiosk_goes_to_the_data_folder(qtbot: QtBot, config_path: Path,
                                                      store: CallbackStore,
                                                      tmp_path: Path) -> None:

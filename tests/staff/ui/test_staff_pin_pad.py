@@ -195,3 +195,29 @@ def test_desk_keyboard_types_the_pin(qtbot: QtBot, pin_hash: str) -> None:
     with qtbot.waitSignal(pad.unlocked, timeout=5000):
         qtbot.keyClicks(pad, PIN)
         qtbot.keyClick(pad, Qt.Key.Key_Return)
+
+
+def test_a_lock_out_on_one_pad_locks_a_pad_on_the_same_database(qtbot: QtBot,
+                                                               tmp_path) -> None:
+    """The kiosk's pad and the console's pad share one queue database: five wrong PINs on
+    one lock the other as soon as it is shown (read off the GUI thread)."""
+    from kiosk.staff.shared_lock import SharedLockout
+
+    url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+
+    def shared_gate() -> PinGate:
+        return PinGate("x", demo=False, lock=PinLock(verify=lambda pin, _s: pin == PIN),
+                       shared=SharedLockout(url))
+
+    kiosk_gate, console_gate = shared_gate(), shared_gate()
+    kiosk_pad = make_pad(qtbot, kiosk_gate)
+    for _ in range(5):
+        type_pin(qtbot, kiosk_pad, "0000")
+        wait_answer(qtbot, kiosk_pad)
+    assert kiosk_pad.message.text().startswith("Locked")
+    console_pad = make_pad(qtbot, console_gate, can_cancel=False)
+    qtbot.waitUntil(lambda: console_pad.message.text().startswith("Locked — try again in"),
+                    timeout=5000)
+    assert not key(console_pad, "pin-1").isEnabled()
+    kiosk_gate.close()
+    console_gate.close()
