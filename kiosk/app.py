@@ -81,6 +81,7 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     keeper.available_changed.connect(lambda ok: _offer_consult(window, ok))
     keeper.start_after(WARM_UP_MS)
     QApplication.instance().aboutToQuit.connect(keeper.shutdown)
+    _start_heartbeat(window, worker, config, education.speech_state)
     return window
 
 
@@ -94,6 +95,36 @@ def _offer_consult(window: KioskWindow, available: bool) -> None:
         window.replace_screen(CONSULT_UNAVAILABLE)
     elif available and current == CONSULT_UNAVAILABLE:
         window.replace_screen(CONSULT)
+
+
+def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
+                     speech_state: Callable[[], str]) -> None:
+    """This kiosk's facts to the queue database every minute, written on the queue worker;
+    the first just after the warm-up, so `status` and the console see a kiosk at once."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QTimer
+
+    from kiosk import __version__
+    from kiosk.ops import heartbeat
+    from kiosk.ops.paths import data_dir
+
+    reporter = heartbeat.HeartbeatReporter(config.kiosk_id, __version__, datetime.now(UTC),
+                                           data_dir())
+
+    def beat() -> None:
+        speech = speech_state()  # here, on the GUI thread: the speaker is a QObject
+        worker.run(lambda queue: reporter.beat(queue, speech), _ignore, _ignore)
+
+    timer = QTimer(window)
+    timer.setInterval(heartbeat.HEARTBEAT_INTERVAL_MS)
+    timer.timeout.connect(beat)
+    timer.start()
+    QTimer.singleShot(WARM_UP_MS + 100, timer, beat)
+
+
+def _ignore(_value: object) -> None:
+    """The heartbeat logs its own failures, once per outage."""
 
 
 def _queue_worker(config: Config) -> QueueWorker:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, func, select
@@ -84,6 +85,10 @@ class ResilientQueue(ClosesOnExit):
         self._primary: CallbackStore | None = None
         self._outbox_engine: Engine | None = None
         self._outbox_file: OpenedFile | None = None
+        #: (when, "what: ExceptionType") of the last submit or delivery the primary failed,
+        #: None once it takes one again; for the heartbeat, so no message text (it may hold
+        #: a statement's values).
+        self.last_failure: tuple[datetime, str] | None = None
         if not self._uses_outbox:
             # A local primary is its own durable store; failing to open it must be loud.
             self._primary = CallbackStore.open(primary_url)
@@ -95,7 +100,12 @@ class ResilientQueue(ClosesOnExit):
     def submit(self, req: NewRequest) -> SubmitResult:
         """Store ``req`` durably; raises only if neither the primary nor the outbox can."""
         if not self._uses_outbox:
-            stored = self._submit_primary(req)
+            try:
+                stored = self._submit_primary(req)
+            except Exception as exc:
+                self._note_failure("submit", exc)
+                raise
+            self.last_failure = None
             return SubmitResult(req.idempotency_key, stored_locally=False, request=stored)
         try:
             stored = self._submit_primary(req)
@@ -104,6 +114,7 @@ class ResilientQueue(ClosesOnExit):
             self._log_primary_failure("submit", exc)
             self._store_locally(req)
             return SubmitResult(req.idempotency_key, stored_locally=True, request=None)
+        self.last_failure = None
         return SubmitResult(req.idempotency_key, stored_locally=False, request=stored)
 
     def _submit_primary(self, req: NewRequest) -> CallbackRequest:
@@ -144,6 +155,14 @@ class ResilientQueue(ClosesOnExit):
             return 0
         with engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(_outbox)).scalar_one())
+
+    def oldest_pending_at(self) -> datetime | None:
+        """When the request that has waited longest in the outbox was stored there."""
+        engine = self._outbox(create=False)
+        if engine is None:
+            return None
+        with engine.connect() as conn:
+            return conn.execute(select(func.min(_outbox.c.stored_at))).scalar_one()
 
     def deliver_pending(self) -> int:
         """Send outbox requests to the primary; returns how many left the outbox.
@@ -193,6 +212,7 @@ class ResilientQueue(ClosesOnExit):
                 with write_transaction(engine) as conn:
                     conn.execute(_outbox.delete().where(_outbox.c.idempotency_key == key))
                 delivered += 1
+                self.last_failure = None
                 log.info("delivered outbox request as request %d", stored.id)
         return delivered
 
@@ -261,8 +281,11 @@ class ResilientQueue(ClosesOnExit):
         with write_transaction(engine) as conn:
             conn.execute(stmt)
 
-    @staticmethod
-    def _log_primary_failure(what: str, exc: Exception) -> None:
+    def _note_failure(self, what: str, exc: Exception) -> None:
+        self.last_failure = (utc_now(), f"{what}: {type(exc).__name__}")
+
+    def _log_primary_failure(self, what: str, exc: Exception) -> None:
+        self._note_failure(what, exc)
         if _is_unreachable(exc):
             log.warning("%s: primary store unreachable (%s)", what, type(exc).__name__)
         else:

@@ -48,6 +48,15 @@ class ReadAloud(QObject):
                 self._available = self._open()
         return self._available
 
+    def state(self) -> str:
+        """For the kiosk's heartbeat, without probing (that would start the speech engine):
+        "unknown" until the first reading has asked."""
+        if self._engine_name == "none":
+            return "off"
+        if not self._checked:
+            return "unknown"
+        return "available" if self._available else "unavailable"
+
     def _open(self) -> bool:
         if self._engine_name == "none":
             return False

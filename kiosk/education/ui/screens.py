@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from shiboken6 import isValid
+
 from kiosk.education.content import Content
 from kiosk.shell.i18n import translator
 from kiosk.shell.navigation import CONSULT, section_screen
@@ -42,6 +44,15 @@ class EducationScreens:
 
             self._speaker = ReadAloud(self._speech_engine, window)
         return self._speaker
+
+    def speech_state(self) -> str:
+        """Whether read-aloud works, as far as is known without starting the engine."""
+        if self._speech_engine == "none":
+            return "off"
+        speaker = self._speaker
+        if speaker is None or not isValid(speaker):
+            return "unknown"
+        return speaker.state()
 
     def _home(self, window: KioskWindow, content: Content) -> Screen:
         from kiosk.education.ui.home import HomeScreen
