@@ -1,4 +1,4 @@
-"""The command line: run (default), staff, check, set-pin, export, self-test."""
+"""The command line: run (default), staff, check, set-pin, export, status, self-test."""
 
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--status", default=None, help="only requests with this status")
     commands.add_parser(
+        "status",
+        parents=[common],
+        help="every kiosk's last heartbeat; exits 1 if one is silent or its outbox is stuck",
+    )
+    commands.add_parser(
         "self-test",
         parents=[common],
         help="offscreen check of config, content, screens and the queue",
@@ -74,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.staff.commands import export
 
         return export(config_path, fmt=args.format, status=args.status)
+    if command == "status":
+        from kiosk.ops.status import run_status
+
+        return run_status(config_path)
     if command == "staff":
         from kiosk.ops.crash_guard import install_crash_guard
         from kiosk.ops.logging_setup import STAFF_LOG_FILE, configure_logging

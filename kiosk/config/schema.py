@@ -167,6 +167,16 @@ SCHEMA: tuple[Option, ...] = (
         minimum=1,
         maximum=3650,
     ),
+    Option(
+        "staff",
+        "kiosk_silent_after_min",
+        int,
+        10,
+        "Minutes without a heartbeat (each kiosk sends one a minute) before `kiosk status` "
+        "fails and the staff console warns that the kiosk is silent.",
+        minimum=1,
+        maximum=1440,
+    ),
 )
 
 BY_SECTION: dict[str, dict[str, Option]] = {}
