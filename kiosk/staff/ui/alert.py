@@ -54,9 +54,11 @@ class NewRequestAlert(QObject):
         self._chime_loaded = False  # loaded at the first alert: QtMultimedia is slow to start
 
     def announce(self, count: int) -> None:
-        if count <= 0:
-            return
-        text = describe(count)
+        if count > 0:
+            self.warn(describe(count))
+
+    def warn(self, text: str) -> None:
+        """Any other news for the desk (a kiosk gone silent): the same tray and chime."""
         if self.tray is not None:
             self.tray.showMessage("Callback queue", text,
                                   QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)

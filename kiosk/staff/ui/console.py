@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QStackedWidget,
+)
 
 from kiosk.config import Config
 from kiosk.ops.paths import database_url
@@ -22,6 +28,7 @@ from kiosk.staff.export import export_file_path
 from kiosk.staff.rows import RowFormatter
 from kiosk.staff.ui.alert import NewRequestAlert
 from kiosk.staff.ui.jobs import StaffJobs, open_store
+from kiosk.staff.ui.kiosks import KioskMonitor, KioskPanel
 from kiosk.staff.ui.pin_pad import PinChecker, PinPadScreen
 from kiosk.staff.ui.queue_view import StaffQueueView
 from kiosk.staff.ui.watch import QueueWatcher
@@ -59,11 +66,24 @@ class StaffConsole(QMainWindow):
         self.pad.unlocked.connect(self.unlock)
         self.view.lock_requested.connect(self.lock)
 
+        # The kiosks' health: shown once unlocked, but a silent kiosk is announced anyway
+        # (its id is no patient's data).
+        self.kiosks = KioskPanel()
+        self.kiosks_dock = QDockWidget("Kiosks", self)
+        self.kiosks_dock.setObjectName("staff-kiosks-dock")
+        self.kiosks_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.kiosks_dock.setWidget(self.kiosks)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.kiosks_dock)
+        self.kiosks_dock.hide()
+        self.monitor = KioskMonitor(jobs, self.kiosks, config.staff.kiosk_silent_after_min, self)
+        self.monitor.went_silent.connect(self.alert.warn)
+
         self.setStyleSheet(stylesheet())
         self.resize(*WINDOW_SIZE)
         self._closed = False
         QApplication.instance().aboutToQuit.connect(self.shutdown)
         self.watcher.start()
+        self.monitor.start()
         self.pad.entered()
 
     @property
@@ -73,8 +93,11 @@ class StaffConsole(QMainWindow):
     def unlock(self) -> None:
         self.stack.setCurrentWidget(self.view)
         self.view.activate()
+        self.kiosks_dock.show()
+        self.monitor.refresh()
 
     def lock(self) -> None:
+        self.kiosks_dock.hide()
         self.view.deactivate()
         self.stack.setCurrentWidget(self.pad)
         self.pad.entered()
@@ -96,6 +119,7 @@ class StaffConsole(QMainWindow):
         self._closed = True
         self.view.deactivate()
         self.watcher.stop()
+        self.monitor.stop()
         self.alert.close()
         self.worker.shutdown()
         self.gate.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QPushButton, QTableView
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QPushButton, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import build_staff_console
@@ -140,3 +140,37 @@ def test_console_hears_postgres_notifications(qtbot: QtBot, tmp_path: Path, pin_
     qtbot.waitUntil(lambda: console.watcher.listening, timeout=10_000)
     shows_new_request_within_5_s(qtbot, console, pg_url)
     assert console.watcher.listening  # heard, not polled
+
+
+def test_console_lists_the_kiosks_and_warns_once_of_a_silent_one(
+        qtbot: QtBot, tmp_path: Path, pin_hash: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.callback_queue.fleet import Heartbeat, record_heartbeat
+    from kiosk.staff.ui import kiosks as kiosks_panel
+
+    monkeypatch.setattr(kiosks_panel, "REFRESH_MS", 200)
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    now = datetime.now(UTC)
+
+    def beat(kiosk_id: str, seen_ago: timedelta) -> Heartbeat:
+        return Heartbeat(kiosk_id, "0.1.0", now - timedelta(hours=1), now - seen_ago, 0, None,
+                         "ok", "unknown", 9_000_000_000, "")
+
+    with CallbackStore.open(url) as store:
+        record_heartbeat(store.engine, beat("lobby", timedelta(seconds=30)))
+        record_heartbeat(store.engine, beat("hall", timedelta(minutes=25)))
+    warned: list[str] = []  # the first read may answer before open_console returns
+    monkeypatch.setattr(staff_alert.NewRequestAlert, "warn",
+                        lambda _alert, text: warned.append(text))
+    console = open_console(qtbot, write_config(tmp_path, url, pin_hash))
+    panel = console.findChild(QWidget, "staff-kiosks")
+    assert panel is not None and not panel.isVisible()  # behind the PIN
+    unlock(qtbot, console)
+    assert panel.isVisible()
+    qtbot.waitUntil(lambda: len(console.kiosks.lines()) == 2, timeout=5000)
+    hall, lobby = console.kiosks.lines()
+    assert hall.startswith("hall  v0.1.0  seen 25 min ago") and "SILENT" in hall
+    assert lobby.startswith("lobby  v0.1.0  seen 30 s ago") and "<<" not in lobby
+    qtbot.wait(700)  # several refreshes: still one warning
+    assert warned == ["Kiosk hall is silent (no heartbeat for 25 min)"]
