@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks import (
     bench_content,
+    bench_heartbeat,
     bench_idle,
     bench_package,
     bench_queue,
@@ -35,6 +36,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "content": bench_content.run,
     "queue": bench_queue.run,
+    "heartbeat": bench_heartbeat.run,
     "ui": bench_ui.run,
     "startup": bench_startup.run,
     "idle": bench_idle.run,
