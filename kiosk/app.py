@@ -65,7 +65,7 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
     education = EducationScreens(config.clinic.name, config.kiosk.speech_engine, content_for)
     worker = _queue_worker(config)
-    keeper = QueueKeeper(worker)
+    keeper = QueueKeeper(worker, prepare=lambda: _prepare_data_dir(config))
     consult = _consult_screens(config, keeper)
     staff = staff_screens(config)
 
@@ -125,6 +125,12 @@ def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
 
 def _ignore(_value: object) -> None:
     """The heartbeat logs its own failures, once per outage."""
+
+
+def _prepare_data_dir(config: Config) -> None:
+    from kiosk.ops.paths import prepare_data_dir
+
+    prepare_data_dir(config)  # a removed data folder comes back before the next write
 
 
 def _queue_worker(config: Config) -> QueueWorker:

@@ -91,6 +91,7 @@ class CallbackStore(ClosesOnExit):
         #: The SQLite file this store writes, followed when it is removed or replaced.
         self._file = OpenedFile(path) if path is not None else None
         self._reopen_lock = threading.Lock()
+        self._told_replaced = False
 
     @classmethod
     def open(
@@ -391,15 +392,20 @@ class CallbackStore(ClosesOnExit):
 
     def follow_file(self) -> None:
         """Reopen the queue's path if its file was removed or replaced since it was opened
-        (a new, empty database when the file is gone); an ERROR in the log names it."""
+        (a new, empty database when the file is gone); an ERROR in the log names it.
+
+        Raises (engine.QueueFileError) while the file's folder is gone: nothing is written
+        anywhere until it is back (the kiosk re-creates its own data folder)."""
         if self._file is None or self._file.is_current():
             return
         with self._reopen_lock:
             if self._file.is_current():
                 return
             path = self._file.path
-            log.error("the queue file %s was removed or replaced while the kiosk ran; "
-                      "reopening it (a new, empty queue if it is gone)", path)
+            if not self._told_replaced:  # once per replaced file, not once per try
+                self._told_replaced = True
+                log.error("the queue file %s was removed or replaced while the kiosk ran; "
+                          "reopening it (a new, empty queue if it is gone)", path)
             engine = make_engine(self._url, DEFAULT_CONNECT_TIMEOUT_S)
             try:
                 with write_transaction(engine) as conn:
@@ -410,6 +416,7 @@ class CallbackStore(ClosesOnExit):
             restrict_sqlite_files(path)
             old, self._engine = self._engine, engine
             self._file = OpenedFile(path)
+            self._told_replaced = False
             old.dispose()
 
     def _now(self) -> datetime:

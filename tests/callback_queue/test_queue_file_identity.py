@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.callback_queue.engine import QueueFileError
 from kiosk.callback_queue.model import BestTime, NewRequest
 from kiosk.callback_queue.outbox import ResilientQueue
 from kiosk.callback_queue.store import CallbackStore
@@ -30,7 +31,7 @@ def folder(tmp_path: Path) -> Path:
     return data
 
 
-def test_a_removed_data_folder_is_recreated_and_the_request_kept(
+def test_a_removed_folder_refuses_writes_until_it_is_back_then_gets_a_new_queue(
     folder: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = folder / "queue.sqlite3"
@@ -38,6 +39,10 @@ def test_a_removed_data_folder_is_recreated_and_the_request_kept(
         before = store.submit(make_request(1))
         shutil.rmtree(folder)  # a clean-up script, while the kiosk runs
         with caplog.at_level(logging.ERROR, "kiosk.callback_queue.store"):
+            for _ in range(3):  # never "stored" into the unlinked file
+                with pytest.raises(QueueFileError, match="does not exist"):
+                    store.submit(make_request(9))
+            folder.mkdir()  # the kiosk re-creates its data folder before each write
             after = [store.submit(make_request(n)) for n in (2, 3)]
     assert {r.idempotency_key for r in after} == keys_at(path)
     assert before.idempotency_key not in keys_at(path)  # it went with the folder it was in
@@ -76,6 +81,7 @@ def test_staff_changes_follow_the_file(folder: Path) -> None:
     with CallbackStore.open(f"sqlite:///{path}") as store:
         store.submit(make_request(1))
         shutil.rmtree(folder)
+        folder.mkdir()
         marker = store.change_marker()
     assert marker == (0, None, 0)  # the new, empty queue is what staff now see
 

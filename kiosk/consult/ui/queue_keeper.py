@@ -28,9 +28,13 @@ class QueueKeeper(QObject):
     #: How many requests wait in this kiosk's outbox, after each delivery attempt.
     pending_changed = Signal(int)
 
-    def __init__(self, worker: QueueWorker, parent: QObject | None = None) -> None:
+    def __init__(self, worker: QueueWorker, parent: QObject | None = None, *,
+                 prepare: Callable[[], object] = lambda: None) -> None:
+        """``prepare`` runs on the worker thread before each submit and each try: the kiosk
+        re-creates its data folder there if someone removed it."""
         super().__init__(parent)
         self.worker = worker
+        self._prepare = prepare
         self._backoff = Backoff()
         self._availability = Availability(log)
         self.pending = 0
@@ -61,7 +65,11 @@ class QueueKeeper(QObject):
             self._failed(exc)
             on_error(exc)
 
-        self.worker.run(lambda queue: queue.submit(request), done, failed)
+        def job(queue: Any) -> Any:
+            self._prepare()
+            return queue.submit(request)
+
+        self.worker.run(job, done, failed)
 
     def tend(self) -> None:
         """Probe the queue and deliver the outbox now (on the worker thread)."""
@@ -69,8 +77,11 @@ class QueueKeeper(QObject):
             return
         self._busy = True
         self._timer.stop()
-        self.worker.run(lambda queue: queue.tend(), self._tended, self._tend_failed,
-                        log_failure=False)
+        def job(queue: Any) -> int:
+            self._prepare()
+            return queue.tend()
+
+        self.worker.run(job, self._tended, self._tend_failed, log_failure=False)
 
     def _tended(self, pending: int) -> None:
         self._busy = False

@@ -149,3 +149,19 @@ def test_a_healthy_queue_offers_the_form(qtbot, kiosk) -> None:
     assert kiosk.queue_keeper.available
     tap(qtbot, kiosk, "tile-consult")
     assert current(kiosk) == "screen-consult"
+
+
+def test_a_data_folder_removed_under_the_running_kiosk_loses_no_thanked_request(
+    qtbot, build, make_config, private_data: Path
+) -> None:
+    window = build(make_config(database={"url": ""}))  # the default queue, in the data folder
+    send_consult(qtbot, window, "Ana Ruiz", "2025550143")
+    qtbot.waitUntil(lambda: current(window) == "screen-consult-done", timeout=10_000)
+    shutil.rmtree(private_data)  # a clean-up script, a re-imaged profile
+    send_consult(qtbot, window, "Lee Park", "2025550199")
+    qtbot.waitUntil(lambda: current(window) == "screen-consult-done", timeout=10_000)
+    queue = private_data / "callback-queue.sqlite3"
+    with CallbackStore.open(f"sqlite:///{queue}") as store:
+        assert [r.name for r in store.page(limit=10)] == ["Lee Park"]
+    assert (private_data.stat().st_mode & 0o777) == 0o700
+    assert (queue.stat().st_mode & 0o777) == 0o600
