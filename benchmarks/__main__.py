@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks import (
     bench_content,
+    bench_delivery,
     bench_heartbeat,
     bench_idle,
     bench_package,
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "content": bench_content.run,
     "queue": bench_queue.run,
     "heartbeat": bench_heartbeat.run,
+    "delivery": bench_delivery.run,
     "ui": bench_ui.run,
     "startup": bench_startup.run,
     "idle": bench_idle.run,

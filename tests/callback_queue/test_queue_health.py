@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kiosk.callback_queue.health import inspect_queue, quick_check
 from kiosk.callback_queue.model import BestTime, NewRequest
+from kiosk.callback_queue.schema import SCHEMA_VERSION
 from kiosk.callback_queue.store import CallbackStore
 
 
@@ -21,7 +22,7 @@ def test_a_queue_a_kiosk_has_open_is_read_with_its_wal(tmp_path: Path) -> None:
         assert Path(f"{path}-wal").exists()  # not yet checkpointed into the main file
         report = inspect_queue(f"sqlite:///{path}")
         assert report.problems == []
-        assert report.summary.endswith("schema 2, 3 request(s)")
+        assert report.summary.endswith(f"schema {SCHEMA_VERSION}, 3 request(s)")
         store.submit(request(3))  # the inspection left the kiosk able to write
         assert store.count() == 4
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
-from conftest import BASE_CONFIG, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -35,10 +34,9 @@ def start(config: Path, first: int, tmp_path: Path) -> subprocess.Popen[str]:
                                 stderr=err, text=True)
 
 
-def test_sigkill_of_the_gui_never_loses_a_thanked_request(tmp_path: Path) -> None:
+def test_sigkill_of_the_gui_never_loses_a_thanked_request(tmp_path: Path, make_config) -> None:
     db = tmp_path / "queue.sqlite3"
-    config = write_config(tmp_path / "kiosk.toml",
-                          {**BASE_CONFIG, "database": {"url": f"sqlite:///{db}"}})
+    config = make_config(database={"url": f"sqlite:///{db}"})
     rng = random.Random(SEED)
     thanked: list[str] = []
     for round_no in range(ROUNDS):

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from kiosk.callback_queue.model import BestTime, NewRequest
+from kiosk.callback_queue.schema import SCHEMA_VERSION
 from kiosk.callback_queue.store import CallbackStore
 from kiosk.ops.check import run_check
 
@@ -44,7 +45,7 @@ def test_a_healthy_queue_passes_and_is_described(tmp_path, make_config, capsys):
     before = (queue.read_bytes(), queue.stat().st_mtime_ns)
     code, out, err = check(make_config(), capsys)
     assert code == 0, err
-    assert f"queue: SQLite queue {queue}: schema 2, 200 request(s)" in out
+    assert f"queue: SQLite queue {queue}: schema {SCHEMA_VERSION}, 200 request(s)" in out
     assert "config, content and queue are valid" in out
     assert (queue.read_bytes(), queue.stat().st_mtime_ns) == before  # read-only
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("queue")) == [
@@ -132,7 +133,7 @@ def test_postgresql_empty_then_current_then_too_new(pg_url, make_config, capsys)
         store.submit(NewRequest.create("lobby", "Ana", "+12025550143", BestTime.ANY))
     code, out, err = check(config, capsys)
     assert code == 0, err
-    assert "schema 2, 1 request(s)" in out
+    assert f"schema {SCHEMA_VERSION}, 1 request(s)" in out
     engine = create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
