@@ -17,6 +17,10 @@ from kiosk.shell.theme import Palette
 class Screen(QWidget):
     """A screen of the kiosk window. The defaults suit a screen that keeps no visitor state."""
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.setProperty("screen", True)  # the stylesheet paints every screen's background
+
     def spoken_title(self) -> str:
         """What the screen is called, for speech and screen readers."""
         return self.accessibleName()

@@ -2,14 +2,21 @@
 
 It knows no feature: the screens come from a ``ScreenPlan`` per language (kiosk.app wires
 education, consult and staff in), and it talks to them only through the ``Screen`` contract.
+
+Every tap is meant to fit in one frame, so the window never does work for screens nobody
+sees: each screen wears its own copy of the stylesheet, and a look change (text size,
+contrast) restyles the top bar and the visible screen only; the others are restyled when
+they are next shown. Screens are built one per event-loop turn after the first frame, and
+each language's screens are kept once built, so switching back and forth builds nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedWidget, QVBoxLayout
 
@@ -55,9 +62,13 @@ class KioskWindow(LockedWindow):
         self.language = config.kiosk.language
         self.theme = "calm"
         self.text_size = "default"
-        self._screens: dict[str, Screen] = {}
+        self._screens: dict[str, Screen] = {}  # the current language's
         self._pending: list[tuple[str, ScreenFactory]] = []
+        #: language -> (its screens, those still to build, its section order), once planned.
+        self._languages: dict[str, tuple[dict[str, Screen], list, list[str]]] = {}
         self._unfinished: list[Screen] = []
+        self._stale: set[Screen] = set()  # restyled when next shown
+        self._building = False
         self._finished = False
         self._leaving = False
         self._watchers: list[QObject] = []
@@ -85,12 +96,13 @@ class KioskWindow(LockedWindow):
         self.idle.expired.connect(self.reset_for_next_visitor)
 
         # Styled before the screens exist, so each widget is polished once, not twice.
-        self.setStyleSheet(stylesheet(self.theme, self.text_size))
+        self._look = stylesheet(self.theme, self.text_size)
+        self.top_bar.setStyleSheet(self._look)
         self._build_screens()
         self.top_bar.set_icons(self.palette_)
         # Watch for visitors as soon as Home is on the glass; finish building just after.
         after_first_paint(self, self._install_filters)
-        after_first_paint(self, self.ensure_built, DEFERRED_BUILD_MS)
+        after_first_paint(self, self._build_in_turns, DEFERRED_BUILD_MS)
 
     @property
     def tr_(self) -> Translator:
@@ -121,8 +133,8 @@ class KioskWindow(LockedWindow):
         current = self.navigator.current
         self.language = language
         self._build_screens()
-        self.apply_look()
-        if current != HOME and current in self.screens:
+        if current != HOME and (current in self._screens
+                                or any(name == current for name, _ in self._pending)):
             self.show_screen(current)
 
     def _label_top_bar(self) -> None:
@@ -130,45 +142,85 @@ class KioskWindow(LockedWindow):
 
     # --- building -----------------------------------------------------------------------
     def _build_screens(self) -> None:
-        """(Re)build the screens in the current language; object names stay the same.
+        """Show the current language's screens, planning them the first time; object names
+        are the same in every language.
 
-        Only the first screen is built here. The rest wait for ``ensure_built``, which runs
-        right after the first paint or as soon as anything asks for them, so nobody ever
-        sees a screen missing.
+        Only the first screen is built at once. The rest are built one per event-loop turn
+        after the first frame (``_build_in_turns``), or as soon as anything asks for them,
+        so nobody ever sees a screen missing. A language planned before keeps its screens.
         """
-        for widget in self._screens.values():
-            self.stack.removeWidget(widget)
-            widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
-        self._screens = {}
-        plan = self._plan_for(self, self.language)
-        self.navigator = Navigator(plan.sections)
-        home = plan.first()
-        self._add(HOME, home)
-        if self._finished:  # a rebuild: the first frame is long gone
-            home.finish_building()
-            no_context_menus(home)
+        if self.language in self._languages:
+            self._screens, self._pending, sections = self._languages[self.language]
         else:
-            self._unfinished.append(home)
-        self._pending = list(plan.later)
+            plan = self._plan_for(self, self.language)
+            self._screens, self._pending, sections = {}, list(plan.later), list(plan.sections)
+            self._languages[self.language] = (self._screens, self._pending, sections)
+            home = plan.first()
+            self._add(HOME, home)
+            if self._finished:  # a later language: the first frame is long gone
+                self._finish_screen(home)
+                self._schedule_builds()
+            else:
+                self._unfinished.append(home)
+        self.navigator = Navigator(sections)
         self._label_top_bar()
         if self.idle_warning is not None:
             self.idle_warning.set_translator(self.tr_)
         self._show(HOME)
 
     def ensure_built(self) -> None:
-        """Finish the window and build every screen still waiting to be built: the one
-        way a screen is built on demand."""
-        if not self._finished:
-            self._finish()
-        while self._unfinished:
-            screen = self._unfinished.pop()
-            screen.finish_building()
-            no_context_menus(screen)
+        """Finish the window and build every screen still waiting, at once: for whoever
+        asks for all of them (``screens``, ``findChild``)."""
+        self._finish_first_screens()
         while self._pending:
             name, build = self._pending.pop(0)
             self._add(name, build())
+
+    def _build_in_turns(self) -> None:
+        """Just after the first frame: finish the window, then build the waiting screens one
+        per event-loop turn, so a tap in between waits for one screen at most."""
+        self._finish_first_screens()
+        self._schedule_builds()
+
+    def _schedule_builds(self) -> None:
+        if self._pending and not self._building:
+            self._building = True
+            QTimer.singleShot(0, self._build_next)
+
+    def _build_next(self) -> None:
+        self._building = False
+        if self._pending:
+            name, build = self._pending.pop(0)
+            self._add(name, build())
+        self._schedule_builds()
+
+    def _build_named(self, name: str) -> None:
+        """Build one waiting screen now: someone is about to show it."""
+        self._finish_first_screens()
+        for index, (waiting, build) in enumerate(self._pending):
+            if waiting == name:
+                del self._pending[index]
+                self._add(name, build())
+                return
+
+    def _finish_first_screens(self) -> None:
+        if not self._finished:
+            self._finish()
+        while self._unfinished:
+            self._finish_screen(self._unfinished.pop())
+
+    def _finish_screen(self, screen: Screen) -> None:
+        screen.finish_building()
+        self._paints_background(screen)
+        no_context_menus(screen)
+
+    @staticmethod
+    def _paints_background(screen: Screen) -> None:
+        """The screen paints the theme's window colour behind its widgets (the window itself
+        has no stylesheet). Not before the first frame: it needs PySide6's Qt namespace."""
+        from PySide6.QtCore import Qt
+
+        screen.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
 
     def _finish(self) -> None:
         from PySide6.QtCore import Qt
@@ -177,6 +229,7 @@ class KioskWindow(LockedWindow):
 
         self._finished = True
         self.idle_warning = IdleWarning(self, self.tr_)
+        self.idle_warning.setStyleSheet(self._look)
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
         self.idle.countdown.connect(self.idle_warning.set_seconds)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
@@ -207,36 +260,90 @@ class KioskWindow(LockedWindow):
             app.removeEventFilter(watcher)
         self._watchers = []
 
+    @contextlib.contextmanager
+    def _unwatched(self) -> Iterator[None]:
+        """No Python filter while the window restyles: a restyle sends thousands of events
+        (polish, font, layout) and no input, and each would cross into Python."""
+        app = QApplication.instance()
+        watchers = list(self._watchers)
+        for watcher in watchers:
+            app.removeEventFilter(watcher)
+        try:
+            yield
+        finally:
+            if not self._leaving:
+                for watcher in watchers:
+                    app.installEventFilter(watcher)
+
     @property
     def screens(self) -> dict[str, Screen]:
+        """The current language's screens, all of them built."""
         self.ensure_built()
         return self._screens
 
     # Whoever looks for a widget by object name finds it, built or not yet built: the
-    # contract names (kiosk.app.build_kiosk) hold from the moment the window exists.
+    # contract names (kiosk.app.build_kiosk) hold from the moment the window exists. Only
+    # the current language's screens count: the other language's wait, hidden, for a switch.
     def findChild(self, *args, **kwargs):  # noqa: N802 - Qt API
-        self.ensure_built()
-        return super().findChild(*args, **kwargs)
+        found = self.findChildren(*args, **kwargs)
+        return found[0] if found else None
 
     def findChildren(self, *args, **kwargs):  # noqa: N802 - Qt API
         self.ensure_built()
-        return super().findChildren(*args, **kwargs)
+        found = super().findChildren(*args, **kwargs)
+        away = self._other_languages_screens()
+        if not away:
+            return found
+        return [widget for widget in found if not self._inside(widget, away)]
+
+    def _other_languages_screens(self) -> set[Screen]:
+        mine = set(self._screens.values())
+        return {screen for language, (screens, _, _) in self._languages.items()
+                if language != self.language for screen in screens.values()} - mine
+
+    def _inside(self, widget: QObject, screens: set[Screen]) -> bool:
+        while widget is not None and widget is not self:
+            if widget in screens:
+                return True
+            widget = widget.parent()
+        return False
+
+    def _all_screens(self) -> list[Screen]:
+        every: dict[int, Screen] = {}
+        for screens, _, _ in self._languages.values():
+            every.update((id(screen), screen) for screen in screens.values())
+        return list(every.values())
 
     def _add(self, name: str, screen: Screen) -> None:
         """Every screen takes the current colours and text size here, as it joins."""
-        if self._finished:  # else _finish() does it for the whole window
+        if self._finished:  # else _finish_first_screens() does it
+            self._paints_background(screen)
             no_context_menus(screen)
-        screen.apply_look(self.palette_, self.text_size)
+        self._restyle(screen)
         self._screens[name] = screen
-        self.stack.addWidget(screen)
+        if self.stack.indexOf(screen) < 0:  # a screen shared by every language joins once
+            self.stack.addWidget(screen)
 
     def apply_look(self) -> None:
-        sheet = stylesheet(self.theme, self.text_size)
-        if sheet != self.styleSheet():  # restyling every widget is the costliest step here
-            self.setStyleSheet(sheet)
-        self.top_bar.set_icons(self.palette_)
-        for screen in self._screens.values():
-            screen.apply_look(self.palette_, self.text_size)
+        """The visitor changed the text size or contrast: the top bar and the visible screen
+        now, every other screen when it is next shown."""
+        self._look = stylesheet(self.theme, self.text_size)
+        with self._unwatched():
+            if self.top_bar.styleSheet() != self._look:
+                self.top_bar.setStyleSheet(self._look)
+            self.top_bar.set_icons(self.palette_)
+            if self.idle_warning is not None and self.idle_warning.styleSheet() != self._look:
+                self.idle_warning.setStyleSheet(self._look)
+            self._stale = set(self._all_screens())
+            current = self.stack.currentWidget()
+            if isinstance(current, Screen):
+                self._restyle(current)
+
+    def _restyle(self, screen: Screen) -> None:
+        if screen.styleSheet() != self._look:
+            screen.setStyleSheet(self._look)
+        screen.apply_look(self.palette_, self.text_size)
+        self._stale.discard(screen)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         """Enter activates the focused control, as Space does: keyboards and switch devices."""
@@ -271,8 +378,11 @@ class KioskWindow(LockedWindow):
 
     def _show(self, name: str) -> None:
         if name not in self._screens:
-            self.ensure_built()
+            self._build_named(name)
         screen = self._screens[name]
+        if screen in self._stale:
+            with self._unwatched():
+                self._restyle(screen)
         previous = self.stack.currentWidget()
         if isinstance(previous, Screen) and previous is not screen:
             previous.left()
@@ -293,7 +403,7 @@ class KioskWindow(LockedWindow):
             "default",
         ):
             return False
-        return all(screen.is_pristine() for screen in self._screens.values())
+        return all(screen.is_pristine() for screen in self._all_screens())
 
     def reset_for_next_visitor(self) -> None:
         """Forget everything the last visitor did: place, scroll, open cards, typing, choices."""
@@ -306,8 +416,7 @@ class KioskWindow(LockedWindow):
         if self.language != self.config.kiosk.language:
             self.language = self.config.kiosk.language
             self._build_screens()
-            look_changed = True
-        for screen in self._screens.values():
+        for screen in self._all_screens():  # the other language's too: nothing stays behind
             screen.reset()
         if look_changed:
             self.apply_look()
