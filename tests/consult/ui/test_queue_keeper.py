@@ -165,3 +165,26 @@ def test_a_data_folder_removed_under_the_running_kiosk_loses_no_thanked_request(
         assert [r.name for r in store.page(limit=10)] == ["Lee Park"]
     assert (private_data.stat().st_mode & 0o777) == 0o700
     assert (queue.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_queue_folder_gone_outside_the_data_folder_asks_patients_to_call_until_it_is_back(
+    qtbot, build, make_config, tmp_path: Path, quick_retries, private_data: Path
+) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    window = build(make_config(database={"url": f"sqlite:///{folder / 'queue.sqlite3'}"}))
+    keeper = window.queue_keeper
+    qtbot.waitUntil(lambda: keeper.available and keeper.worker.queue is not None)
+    qtbot.wait(300)  # the warm-up has opened the queue
+    shutil.rmtree(folder)  # an unmounted share: the kiosk must not make the folder itself
+    send_consult(qtbot, window, "Ana Ruiz", "2025550143")
+    qtbot.waitUntil(lambda: current(window) == "screen-consult-unavailable", timeout=10_000)
+    assert not folder.exists()
+    folder.mkdir()  # the share is back
+    qtbot.waitUntil(lambda: current(window) == "screen-consult", timeout=10_000)
+    form = window.screens["consult"]
+    assert form.name.text() == "Ana Ruiz"  # what the patient typed is still there
+    tap(qtbot, window, "consult-submit")
+    qtbot.waitUntil(lambda: current(window) == "screen-consult-done", timeout=10_000)
+    with CallbackStore.open(f"sqlite:///{folder / 'queue.sqlite3'}") as store:
+        assert [r.name for r in store.page(limit=10)] == ["Ana Ruiz"]
