@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, func, select
+from sqlalchemy import Connection, Engine, Row, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -56,6 +56,12 @@ _audit = schema.audit_table
 
 #: (highest id, latest updated_at, number of requests); see CallbackStore.change_marker.
 ChangeMarker = tuple[int, datetime | None, int]
+#: Where a keyset page starts: a request's (created_at, id), the staff view's total order.
+PageKey = tuple[datetime, int]
+
+
+def page_key(request: CallbackRequest) -> PageKey:
+    return request.created_at, request.id
 
 
 class RequestNotFound(LookupError):
@@ -239,6 +245,63 @@ class CallbackStore(ClosesOnExit):
             stmt = stmt.where(_requests.c.status == Status(status).value)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)]
+
+    def page_from(
+        self,
+        key: PageKey | None = None,
+        status: Status | None = None,
+        limit: int = 100,
+        newest_first: bool = True,
+        inclusive: bool = False,
+    ) -> list[CallbackRequest]:
+        """Keyset paging: up to ``limit`` requests after ``key`` in (created_at, id) order.
+
+        Newest first reads requests older than ``key``, oldest first newer ones; ``None``
+        starts at that end. Each page is one range read of ``ix_callback_requests_created_at``
+        (or ``..._status_created_at``), as cheap at the millionth row as at the first, and a
+        request stored meanwhile can neither push a row onto the next page nor hide one.
+        """
+        if limit < 0:
+            raise ValueError("limit must not be negative")
+        columns = tuple_(_requests.c.created_at, _requests.c.id)
+        stmt = select(_requests).order_by(*_key_order(newest_first)).limit(limit)
+        if key is not None:
+            bound = tuple_(*key)
+            if newest_first:
+                stmt = stmt.where(columns <= bound if inclusive else columns < bound)
+            else:
+                stmt = stmt.where(columns >= bound if inclusive else columns > bound)
+        if status is not None:
+            stmt = stmt.where(_requests.c.status == Status(status).value)
+        with self._engine.connect() as conn:
+            return [_to_request(row) for row in conn.execute(stmt)]
+
+    def page_at(
+        self,
+        skip: int,
+        status: Status | None = None,
+        limit: int = 100,
+        newest_first: bool = True,
+    ) -> list[CallbackRequest]:
+        """The page ``skip`` requests in from one end: a jump deep into the queue.
+
+        Only the key of the row before the page is found by OFFSET, on the index alone; the
+        page itself is read by keyset. Jump from the nearer end: the cost grows with ``skip``.
+        """
+        if skip < 0:
+            raise ValueError("skip must not be negative")
+        key: PageKey | None = None
+        if skip:
+            stmt = (select(_requests.c.created_at, _requests.c.id)
+                    .order_by(*_key_order(newest_first)).offset(skip - 1).limit(1))
+            if status is not None:
+                stmt = stmt.where(_requests.c.status == Status(status).value)
+            with self._engine.connect() as conn:
+                found = conn.execute(stmt).first()
+            if found is None:
+                return []
+            key = (found.created_at, found.id)
+        return self.page_from(key, status, limit, newest_first)
 
     def page_after(
         self, after_id: int = 0, status: Status | None = None, limit: int = 1000
@@ -451,6 +514,12 @@ class CallbackStore(ClosesOnExit):
         # pg_notify is transactional: listeners hear of the change only if it commits.
         if self._is_pg:
             conn.execute(select(func.pg_notify(LISTEN_CHANNEL, str(request_id))))
+
+
+def _key_order(newest_first: bool) -> tuple[Any, Any]:
+    if newest_first:
+        return _requests.c.created_at.desc(), _requests.c.id.desc()
+    return _requests.c.created_at.asc(), _requests.c.id.asc()
 
 
 def _to_request(row: Row[Any]) -> CallbackRequest:
