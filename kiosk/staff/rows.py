@@ -1,6 +1,8 @@
 """How a callback request reads on the staff screens: local times, national phone numbers, labels.
 
-Qt-free. Rows are formatted on the worker thread, so the table only inserts ready strings.
+Qt-free. The staff table formats a row only when the view first asks for one of its cells
+(about 34 µs each, mostly the phone number), so a screenful costs well under a millisecond
+however long the queue.
 """
 
 from __future__ import annotations

@@ -290,13 +290,10 @@ class StaffQueueView(Screen):
         self.notice.setVisible(bool(text))
 
     def _show_total(self, total: int) -> None:
-        shown = self.model.rowCount()
         if not self._active:
             self.summary.clear()
-        elif total == shown:
-            self.summary.setText(f"{total:,} request{'s' if total != 1 else ''}")
         else:
-            self.summary.setText(f"Newest {shown:,} of {total:,}")
+            self.summary.setText(f"{total:,} request{'s' if total != 1 else ''}")
 
     # --- filter and selection ----------------------------------------------------------------
     def _chosen_status(self) -> Status | None:
@@ -326,7 +323,9 @@ class StaffQueueView(Screen):
     def _restore_selection(self) -> None:
         """After a refresh: the same place in the list, the same request selected."""
         self._show_total(self.model.total)
-        self.table.verticalScrollBar().setValue(self._scrolled_to)
+        # Deep in the queue the same requests stay in view when new ones arrive above them.
+        self.table.verticalScrollBar().setValue(
+            self._scrolled_to + self.model.shifted_by * ROW_HEIGHT)
         if self._selected_id is None:
             return
         row = self.model.row_of(self._selected_id)

@@ -1,7 +1,10 @@
-"""The staff table's model: pages of the queue fetched from SQL as the list scrolls, newest first.
+"""The staff table's model: the whole queue in its row count, a small window of it in memory.
 
-It never holds more than the pages the view asked for, and every query runs on the worker
-thread: opening a queue of 100,000 requests costs one indexed page of 100 rows and a count.
+``rowCount`` is every request matching the filter, so the scroll bar spans the whole queue
+and dragging it to the bottom reaches the oldest request. Only a window of ``WINDOW_ROWS``
+requests is held; when the view asks for a row outside it (or near its edge), the window
+moves by one keyset read on the worker thread (``kiosk.staff.window``), cheap at any depth.
+Rows are formatted only when the view asks for their cells, and forgotten with the window.
 """
 
 from __future__ import annotations
@@ -15,26 +18,33 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
 from kiosk.callback_queue.model import CallbackRequest, Status
 from kiosk.staff.rows import COLUMNS, RowFormatter, StaffRow
 from kiosk.staff.ui.jobs import StaffJobs
+from kiosk.staff.window import Edge, Fetch, plan, read
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
+#: Requests held at most: a page above and below what a tall screen shows.
+WINDOW_ROWS = 3 * PAGE_SIZE
+#: The window moves once a wanted row comes this close to an edge that is not the queue's end.
+MARGIN_ROWS = PAGE_SIZE // 2
 ATTEMPTS_COLUMN = COLUMNS.index("Calls")
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class QueueTableModel(QAbstractTableModel):
-    """Rows of the callback queue, optionally of one status; more are fetched on demand."""
+    """Rows of the callback queue, optionally of one status, newest first."""
 
     reloaded = Signal()  # a (re)load landed: selections may be restored
-    total_changed = Signal(int)  # requests matching the filter, loaded or not
+    total_changed = Signal(int)  # requests matching the filter
+    window_moved = Signal()  # other rows are held now
     failed = Signal(str)
 
     def __init__(self, jobs: StaffJobs, formatter: RowFormatter,
@@ -42,27 +52,38 @@ class QueueTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._jobs = jobs
         self._formatter = formatter
-        self._rows: list[StaffRow] = []
-        self._ids: set[int] = set()
         self._status: Status | None = None
-        self._more = False
-        self._busy = False
+        self._start = 0  # the row number of the first held request
+        self._held: list[CallbackRequest] = []
+        self._formatted: dict[int, StaffRow] = {}  # by row number, only rows asked for
+        self._total = 0
         # Bumped by every reload and clear; answers for an older generation are dropped.
         self._generation = 0
-        self.total = 0
+        self._reloading = False
+        self._moving: Fetch | None = None  # the window read on its way, if any
+        self._wanted: int | None = None
+        #: Rows the last reload moved down by (requests that arrived above them).
+        self.shifted_by = 0
+        self._want_timer = QTimer(self)
+        self._want_timer.setSingleShot(True)
+        self._want_timer.setInterval(0)
+        self._want_timer.timeout.connect(self._want_now)
 
     # --- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._rows[index.row()].cells()[index.column()]
+            row = index.row()
+            self._want_later(row)
+            found = self.row_at(row)
+            return found.cells()[index.column()] if found is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == ATTEMPTS_COLUMN:
             return Qt.AlignmentFlag.AlignCenter
         return None
@@ -79,26 +100,23 @@ class QueueTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and self._more and not self._busy
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
-        if not self.canFetchMore(parent):
-            return
-        self._busy = True
-        status, offset, formatter = self._status, len(self._rows), self._formatter
-
-        def page(store: Any) -> list[StaffRow]:
-            return formatter.rows(store.page(status=status, offset=offset, limit=PAGE_SIZE))
-
-        generation = self._generation
-        self._jobs.run(self, page, lambda rows: self._appended(generation, rows),
-                       lambda exc: self._fetch_failed(generation, exc))
-
     # --- loading --------------------------------------------------------------------------
     @property
     def status_filter(self) -> Status | None:
         return self._status
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def window(self) -> tuple[int, int]:
+        """The row numbers [start, stop) held in memory."""
+        return self._start, self._start + len(self._held)
+
+    def held(self) -> int:
+        """Requests in memory (at most WINDOW_ROWS), formatted or not."""
+        return len(self._held)
 
     def set_status_filter(self, status: Status | None) -> None:
         """Show only ``status`` (None: every request), starting again from the newest."""
@@ -106,87 +124,173 @@ class QueueTableModel(QAbstractTableModel):
         self.reload(keep_loaded=False)
 
     def reload(self, keep_loaded: bool = True) -> None:
-        """Query again. ``keep_loaded`` re-reads as many rows as are loaded now, so a
-        refresh after a new request does not throw away the pages the user scrolled to."""
+        """Count and read again. ``keep_loaded`` keeps the same requests in the window (the
+        newest ones at the top of the queue, which is where new requests appear), so a
+        refresh after a new request does not move staff away from where they scrolled to."""
         self._generation += 1
-        self._busy = True
-        generation, status, formatter = self._generation, self._status, self._formatter
-        limit = max(PAGE_SIZE, len(self._rows)) if keep_loaded else PAGE_SIZE
+        self._reloading = True
+        self._moving = None
+        if not keep_loaded:
+            self._wanted = None
+        generation, status = self._generation, self._status
+        deep = keep_loaded and self._start > 0 and bool(self._held)
+        anchor = (self._held[0].created_at, self._held[0].id) if deep else None
+        limit = max(PAGE_SIZE, len(self._held)) if keep_loaded else PAGE_SIZE
 
-        def first_pages(store: Any) -> tuple[list[StaffRow], int]:
-            rows = formatter.rows(store.page(status=status, offset=0, limit=limit))
-            return rows, store.count(status)
+        def first_rows(store: Any) -> tuple[list[CallbackRequest], int]:
+            total = store.count(status)
+            return store.page_from(anchor, status, limit, inclusive=True), total
 
-        self._jobs.run(self, first_pages,
-                       lambda answer: self._reloaded(generation, limit, answer),
+        self._jobs.run(self, first_rows,
+                       lambda answer: self._reloaded(generation, deep, answer),
                        lambda exc: self._fetch_failed(generation, exc))
 
     def clear(self) -> None:
         """Forget every row (the staff screen locked); answers still on their way are dropped."""
         self._generation += 1
-        self._busy = False
-        self._more = False
+        self._reloading = False
+        self._moving = None
+        self._wanted = None
+        self._want_timer.stop()
         self.beginResetModel()
-        self._rows, self._ids = [], set()
+        self._start, self._held, self._formatted = 0, [], {}
+        self._total = 0
         self.endResetModel()
-        self._set_total(0)
+        self.total_changed.emit(0)
 
-    def _reloaded(self, generation: int, limit: int,
-                  answer: tuple[list[StaffRow], int]) -> None:
+    def want(self, row: int) -> None:
+        """Make sure row ``row`` is (soon) held; the view calls this through ``data``."""
+        self._wanted = row
+        if self._reloading or self._moving is not None:
+            return  # planned again when the answer on its way lands
+        start, stop = self.window
+        fetch = plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS)
+        if fetch is None:
+            return
+        self._moving = fetch
+        generation, status = self._generation, self._status
+        first = (self._held[0].created_at, self._held[0].id) if self._held else None
+        last = (self._held[-1].created_at, self._held[-1].id) if self._held else None
+        self._jobs.run(self, lambda store: read(store, fetch, status, first, last),
+                       lambda rows: self._moved(generation, fetch, rows),
+                       lambda exc: self._fetch_failed(generation, exc))
+
+    def _want_later(self, row: int) -> None:
+        # data() must not change the model while the view is reading it: move after it.
+        start, stop = self.window
+        if plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS) is None:
+            return
+        self._wanted = row
+        self._want_timer.start()
+
+    def _want_now(self) -> None:
+        if self._wanted is not None:
+            self.want(self._wanted)
+
+    def _reloaded(self, generation: int, deep: bool,
+                  answer: tuple[list[CallbackRequest], int]) -> None:
         if generation != self._generation:
             return
         rows, total = answer
+        old_start, old_total = self._start, self._total
+        # Deep in the queue, the window keeps its requests; those that arrived since went
+        # above it (new requests are the newest), which moves it down by as many rows.
+        start = min(max(0, old_start + total - old_total), max(0, total - len(rows))) if deep \
+            else 0
+        self.shifted_by = start - old_start if deep else 0
         self.beginResetModel()
-        self._rows = rows
-        self._ids = {row.id for row in rows}
-        self._more = len(rows) == limit and len(rows) < total
-        self._busy = False
+        self._start, self._held, self._formatted = start, rows, {}
+        self._total = max(total, start + len(rows))
+        self._reloading = False
         self.endResetModel()
-        self._set_total(total)
+        self.total_changed.emit(self._total)
         self.reloaded.emit()
+        self._replan()
 
-    def _appended(self, generation: int, rows: list[StaffRow]) -> None:
-        if generation != self._generation:
+    def _moved(self, generation: int, fetch: Fetch, rows: list[CallbackRequest]) -> None:
+        if generation != self._generation or fetch is not self._moving:
             return
-        self._busy = False
-        self._more = len(rows) == PAGE_SIZE
-        # Offsets shift when requests arrive meanwhile; never show one request twice.
-        fresh = [row for row in rows if row.id not in self._ids]
-        if fresh:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._rows.extend(fresh)
-            self._ids.update(row.id for row in fresh)
+        self._moving = None
+        start, _stop = self.window
+        short = len(rows) < fetch.count  # requests left the filter or were purged meanwhile
+        if fetch.edge is Edge.OLDER:
+            merged, first = self._held + rows, start
+            if short:  # the queue ends here
+                self._resize(first + len(merged))
+        elif fetch.edge is Edge.NEWER:
+            merged = rows + self._held
+            first = 0 if short else start - len(rows)  # short: nothing newer is left
+        else:
+            merged = rows
+            first = max(0, fetch.start if fetch.from_newest else fetch.stop - len(rows))
+            if short and fetch.from_newest:
+                self._resize(first + len(rows))
+        keep_from = max(0, fetch.start - first)
+        self._start, self._held = first + keep_from, merged[keep_from:keep_from + WINDOW_ROWS]
+        start, stop = self.window
+        self._formatted = {n: row for n, row in self._formatted.items() if start <= n < stop}
+        self._announce_window()
+        self._replan()
+
+    def _resize(self, total: int) -> None:
+        """The queue turned out shorter (or longer) than counted: say so the Qt way."""
+        if total < self._total:
+            self.beginRemoveRows(QModelIndex(), total, self._total - 1)
+            self._total = total
+            self.endRemoveRows()
+        elif total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
             self.endInsertRows()
+        else:
+            return
+        self.total_changed.emit(total)
+
+    def _announce_window(self) -> None:
+        start, stop = self.window
+        if stop > start:
+            self.dataChanged.emit(self.index(start, 0), self.index(stop - 1, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.DisplayRole])
+        self.window_moved.emit()
+
+    def _replan(self) -> None:
+        if self._wanted is not None:
+            self.want(self._wanted)
 
     def _fetch_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
-        self._busy = False
+        self._reloading = False
+        self._moving = None
         log.warning("staff table: loading failed: %s", exc.__class__.__name__)
         self.failed.emit("The queue could not be read. Check the connection, then tap Refresh.")
 
-    def _set_total(self, total: int) -> None:
-        self.total = total
-        self.total_changed.emit(total)
-
     # --- rows -----------------------------------------------------------------------------
     def row_at(self, row: int) -> StaffRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        """Row ``row`` formatted (now, if the view had not asked for it yet), or None when
+        it is not held."""
+        found = self._formatted.get(row)
+        if found is not None:
+            return found
+        request = self.request_at(row)
+        if request is None:
+            return None
+        found = self._formatted[row] = self._formatter.row(request)
+        return found
 
     def request_at(self, row: int) -> CallbackRequest | None:
-        found = self.row_at(row)
-        return found.request if found else None
+        offset = row - self._start
+        return self._held[offset] if 0 <= offset < len(self._held) else None
 
     def row_of(self, request_id: int) -> int | None:
-        if request_id not in self._ids:
-            return None
-        return next(i for i, row in enumerate(self._rows) if row.id == request_id)
+        return next((self._start + i for i, req in enumerate(self._held)
+                     if req.id == request_id), None)
 
     def replace(self, row: StaffRow) -> None:
         """Show a request's new state in place (it stays even if it left the filter)."""
         index = self.row_of(row.id)
         if index is None:
             return
-        self._rows[index] = row
+        self._held[index - self._start] = row.request
+        self._formatted[index] = row
         self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))

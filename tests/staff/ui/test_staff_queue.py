@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +20,7 @@ from kiosk.shell.ui.queue_worker import QueueWorker
 from kiosk.staff.rows import RowFormatter
 from kiosk.staff.ui.jobs import StaffJobs
 from kiosk.staff.ui.queue_view import StaffQueueView
-from kiosk.staff.ui.table import PAGE_SIZE, QueueTableModel
+from kiosk.staff.ui.table import PAGE_SIZE, WINDOW_ROWS, QueueTableModel
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 ACTOR = "console:test-desk"
@@ -82,17 +82,31 @@ def worker(url: str) -> Iterator[QueueWorker]:
 
 # --- the model --------------------------------------------------------------------------
 
-def test_model_opens_with_one_page_newest_first(store: CallbackStore) -> None:
+class CountingFormatter(RowFormatter):
+    """Counts the rows it formats: the model must format only what the view shows."""
+
+    def __init__(self) -> None:
+        super().__init__("US")
+        self.formatted = 0
+
+    def row(self, request: Any) -> Any:
+        self.formatted += 1
+        return super().row(request)
+
+
+def test_model_counts_the_queue_and_holds_one_page(store: CallbackStore) -> None:
     seed(store, 1000)
-    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    formatter = CountingFormatter()
+    model = QueueTableModel(SyncJobs(store), formatter)
     model.set_status_filter(None)
-    assert model.rowCount() == PAGE_SIZE
-    assert model.total == 1000
+    assert model.rowCount() == model.total == 1000  # the scroll bar spans the whole queue
+    assert model.held() == PAGE_SIZE and model.window == (0, PAGE_SIZE)
+    assert formatter.formatted == 0  # nothing is formatted before the view asks
     assert model.row_at(0).name == "Patient 00999"
-    assert model.canFetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
-    assert model.rowCount() == 2 * PAGE_SIZE
-    assert model.row_at(PAGE_SIZE).name == "Patient 00899"
+    assert formatter.formatted == 1
+    model.want(150)
+    assert model.row_at(150).name == "Patient 00849"
+    assert model.row_at(999) is None  # not held: a blank cell until the view asks for it
 
 
 def test_model_filters_by_status_in_sql(store: CallbackStore) -> None:
@@ -102,31 +116,68 @@ def test_model_filters_by_status_in_sql(store: CallbackStore) -> None:
     assert model.total == 100
     assert model.rowCount() == 100
     assert {model.request_at(i).status for i in range(model.rowCount())} == {Status.SCHEDULED}
-    assert not model.canFetchMore(QModelIndex())
 
 
 def test_model_never_shows_a_request_twice_when_new_ones_arrive(store: CallbackStore) -> None:
     seed(store, 150)
     model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
     model.set_status_filter(None)
-    seed(store, 10, start=T0 + timedelta(days=1))  # newer: every offset shifts by ten
-    model.fetchMore(QModelIndex())
-    ids = [model.row_at(i).id for i in range(model.rowCount())]
+    seed(store, 10, start=T0 + timedelta(days=1))  # newer: an offset would shift by ten
+    model.want(149)
+    ids = [model.request_at(i).id for i in range(*model.window)]
     assert len(ids) == len(set(ids)) == 150
+    assert model.row_at(149).name == "Patient 00000"
 
 
 def test_model_reload_keeps_what_was_loaded_and_clear_forgets_it(store: CallbackStore) -> None:
     seed(store, 250)
     model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
     model.set_status_filter(None)
-    model.fetchMore(QModelIndex())
+    model.want(150)
+    held = model.held()
     seed(store, 1, start=T0 + timedelta(days=1))
     model.reload(keep_loaded=True)
-    assert model.rowCount() == 2 * PAGE_SIZE
+    assert model.held() == held and model.rowCount() == 251
     assert model.row_at(0).name == "Patient 00000"  # the newcomer, on top
     model.clear()
-    assert model.rowCount() == 0 and model.total == 0
-    assert not model.canFetchMore(QModelIndex())
+    assert model.rowCount() == 0 and model.total == 0 and model.held() == 0
+
+
+def test_model_holds_only_its_window_while_scrolling_20k_rows(store: CallbackStore) -> None:
+    total = 20_000
+    seed(store, total)
+    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    model.set_status_filter(None)
+    most = 0
+    for row in [*range(0, total, 37), *range(total - 1, 0, -41)]:  # down, then back up
+        model.want(row)
+        most = max(most, model.held())
+        assert model.request_at(row).name == f"Patient {total - 1 - row:05d}", row
+    assert most <= WINDOW_ROWS
+
+
+def test_model_jumps_to_the_oldest_request(store: CallbackStore) -> None:
+    seed(store, 5000)
+    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    model.set_status_filter(None)
+    model.want(4999)  # the scroll bar dragged to the bottom
+    assert model.row_at(4999).name == "Patient 00000"
+    assert model.window == (5000 - WINDOW_ROWS, 5000)
+    model.want(2500)  # and into the middle: a jump from the nearer end
+    assert model.row_at(2500).name == "Patient 02499"
+    assert model.held() <= WINDOW_ROWS
+
+
+def test_model_deep_reload_keeps_the_same_requests_in_view(store: CallbackStore) -> None:
+    seed(store, 3000)
+    model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
+    model.set_status_filter(None)
+    model.want(2000)
+    before = model.request_at(2000).id
+    seed(store, 5, start=T0 + timedelta(days=3))
+    model.reload(keep_loaded=True)
+    assert model.shifted_by == 5 and model.total == 3005
+    assert model.request_at(2005).id == before
 
 
 def test_stale_answers_are_dropped(store: CallbackStore) -> None:
@@ -177,18 +228,22 @@ def click_row(qtbot: QtBot, table: QTableView, row: int) -> None:
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def test_view_holds_only_what_was_fetched(qtbot: QtBot, store: CallbackStore,
-                                          worker: QueueWorker) -> None:
+def test_view_holds_only_a_window_and_reaches_the_oldest(qtbot: QtBot, store: CallbackStore,
+                                                        worker: QueueWorker) -> None:
     seed(store, 1000)
     view = make_view(qtbot, worker)
     view.activate()
-    qtbot.waitUntil(lambda: view.model.rowCount() == PAGE_SIZE, timeout=5000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1000, timeout=5000)
     qtbot.wait(200)  # a full viewport must not ask for more
-    assert view.model.rowCount() == PAGE_SIZE
-    assert view.summary.text() == "Newest 100 of 1,000"
+    assert view.model.held() == PAGE_SIZE
+    assert view.summary.text() == "1,000 requests"
     table = view.findChild(QTableView, "staff-queue")
     table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
-    qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE, timeout=5000)
+    last = table.model().index(999, 1)
+    qtbot.waitUntil(lambda: last.data() == "Patient 00000", timeout=5000)  # the oldest
+    assert view.model.held() <= WINDOW_ROWS
+    table.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: table.model().index(0, 1).data() == "Patient 00999", timeout=5000)
 
 
 def test_working_a_request_by_clicks(qtbot: QtBot, store: CallbackStore,
