@@ -30,10 +30,12 @@ from kiosk.staff.window import Edge, Fetch, plan, read
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
-#: Requests held at most: a page above and below what a tall screen shows.
-WINDOW_ROWS = 3 * PAGE_SIZE
-#: The window moves once a wanted row comes this close to an edge that is not the queue's end.
-MARGIN_ROWS = PAGE_SIZE // 2
+#: Requests held at most (about 1 KiB each): two pages either side of what a screen shows.
+WINDOW_ROWS = 5 * PAGE_SIZE
+#: The window moves once a wanted row comes this close to an edge that is not the queue's
+#: end: more than a page, so a flick of a page lands on rows already held while the next
+#: ones are read in the background.
+MARGIN_ROWS = PAGE_SIZE * 3 // 2
 ATTEMPTS_COLUMN = COLUMNS.index("Calls")
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -113,6 +115,11 @@ class QueueTableModel(QAbstractTableModel):
     def window(self) -> tuple[int, int]:
         """The row numbers [start, stop) held in memory."""
         return self._start, self._start + len(self._held)
+
+    @property
+    def loading(self) -> bool:
+        """A read is on its way, or about to be sent."""
+        return self._reloading or self._moving is not None or self._want_timer.isActive()
 
     def held(self) -> int:
         """Requests in memory (at most WINDOW_ROWS), formatted or not."""
