@@ -26,6 +26,7 @@ from benchmarks import (
     bench_idle,
     bench_package,
     bench_queue,
+    bench_staff,
     bench_startup,
     bench_ui,
 )
@@ -39,6 +40,7 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "queue": bench_queue.run,
     "heartbeat": bench_heartbeat.run,
     "delivery": bench_delivery.run,
+    "staff": bench_staff.run,
     "ui": bench_ui.run,
     "startup": bench_startup.run,
     "idle": bench_idle.run,

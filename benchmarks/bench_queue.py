@@ -1,17 +1,17 @@
-"""The callback queue: durable submit against bare sqlite3; the staff view on 100,000 requests."""
+"""The callback queue: durable submit against bare sqlite3; the staff view's store calls on
+100,000 requests (the screen itself, on a million: bench_staff)."""
 
 from __future__ import annotations
 
 import random
 import sqlite3
 import time
-import traceback
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.bench_rows import Row, failed_note, limit_row, median, percentile
+from benchmarks.bench_rows import Row, limit_row, median, percentile
 
 # The store's own settings (kiosk/callback_queue/engine.py), repeated for the bare baseline.
 PRAGMAS = ("PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
@@ -129,12 +129,6 @@ def _worst(fn: Callable[[], object], repeats: int) -> float:
     return max(_ms(fn) for _ in range(repeats))
 
 
-def staff_view_exists() -> bool:
-    from benchmarks.bench_startup import ROOT
-
-    return (ROOT / "kiosk" / "ui" / "staff_queue.py").exists()
-
-
 def staff_rows(quick: bool, workdir: Path) -> list[Row]:
     from kiosk.callback_queue.model import Status
     from kiosk.callback_queue.store import CallbackStore
@@ -167,18 +161,7 @@ def staff_rows(quick: bool, workdir: Path) -> list[Row]:
     bare_filters = {s: _worst(lambda s=s: bare_filter(s.value), repeats) for s in Status}
     bare.close()
     worst = max(filters, key=filters.get)
-    label = "store calls" if staff_view_exists() else "store calls; no staff_queue.py yet"
-    screen: list[Row] = []
-    if staff_view_exists():
-        from benchmarks.bench_staff import view_rows
-
-        try:
-            screen = view_rows(path, rows, repeats, open_ms,
-                               {s.value: ms for s, ms in filters.items()})
-        except Exception as exc:  # the screen is new and changing: keep the store rows
-            traceback.print_exc()
-            screen = [Row("Staff view (screen)", None, None, "—", None,
-                          note=failed_note(exc))]
+    label = "store calls; the screen: the staff bench"
     return [
         limit_row(f"Staff view open, {rows:,} requests ({label})", open_ms, 300.0, "ms",
                   baseline=bare_open_ms,
@@ -188,7 +171,6 @@ def staff_rows(quick: bool, workdir: Path) -> list[Row]:
                   baseline=bare_filters[worst],
                   note=f"count(status) + page(status, limit={PAGE}), worst of {repeats} for "
                        f"each of {len(filters)} statuses; worst was '{worst}'"),
-        *screen,
     ]
 
 

@@ -1,128 +1,358 @@
-"""The staff queue screen (kiosk/staff/ui/queue_view.py) on a big queue: open it, then filter it.
+"""The staff queue screen (kiosk/staff/ui/queue_view.py) on a queue of a million requests.
 
-Times what staff wait for: from the tap to the first page of rows painted, with the
-queries on the worker thread exactly as the kiosk runs them.
+Times what staff wait for, from the tap (or the scroll) to the rows painted, with the
+queries on the worker thread exactly as the kiosk runs them: open, filter, jump to the
+oldest request, one page at depth, a jump into the middle; and how much memory scrolling
+deep costs. On SQLite and on a real PostgreSQL (Debian's binaries, as the tests start it).
+Baselines, measured in the same run: the store's calls alone, and the OFFSET page the
+screen used to read at the same depth.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.bench_rows import Row, limit_row
+from benchmarks.bench_rows import Row, limit_row, median
 
+ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 800)
-TIMEOUT_MS = 30_000
-
-
-def _until_reloaded(model, action: Callable[[], None]) -> None:
-    """Runs ``action`` and spins an event loop until the model's reload has landed."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    outcome: list[str] = []
-
-    def landed() -> None:
-        outcome.append("")
-        loop.quit()
-
-    def failed(message: str) -> None:
-        outcome.append(message or "failed")
-        loop.quit()
-
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(loop.quit)
-    model.reloaded.connect(landed)
-    model.failed.connect(failed)
-    try:
-        timer.start(TIMEOUT_MS)
-        action()
-        loop.exec()
-    finally:
-        timer.stop()
-        model.reloaded.disconnect(landed)
-        model.failed.disconnect(failed)
-    if not outcome:
-        raise RuntimeError(f"the staff view did not load within {TIMEOUT_MS} ms")
-    if outcome[0]:
-        raise RuntimeError(f"the staff view failed to load: {outcome[0]}")
+TIMEOUT_S = 30.0
+PAGE = 100
+STATUSES = "('new', 'no-answer', 'left-voicemail', 'scheduled', 'not-interested', 'closed')"
+# Ties in threes on created_at, 90 s apart, from 2022 on; a long-running clinic's mix of
+# statuses (most requests finished). The same rows on both databases.
+_SQLITE_SEED = """
+WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ?)
+INSERT INTO callback_requests (idempotency_key, created_at, kiosk_id, name, phone, best_time,
+  status, attempts, notes, updated_at)
+SELECT printf('%08x-0000-4000-8000-%012x', i, i),
+  strftime('%Y-%m-%d %H:%M:%S', 1640995200 + (i - i % 3) * 90, 'unixepoch') || '.000000',
+  'kiosk-' || (i % 3), 'Patient ' || i, printf('+1202555%04d', i % 10000),
+  CASE i % 4 WHEN 0 THEN 'morning' WHEN 1 THEN 'afternoon' WHEN 2 THEN 'evening' ELSE 'any' END,
+  CASE WHEN i % 100 < 8 THEN 'new' WHEN i % 100 < 14 THEN 'no-answer'
+       WHEN i % 100 < 20 THEN 'left-voicemail' WHEN i % 100 < 35 THEN 'scheduled'
+       WHEN i % 100 < 45 THEN 'not-interested' ELSE 'closed' END,
+  i % 3, '',
+  strftime('%Y-%m-%d %H:%M:%S', 1640995200 + (i - i % 3) * 90 + (i % 30) * 86400, 'unixepoch')
+    || '.000000'
+FROM g
+"""
+_PG_SEED = """
+INSERT INTO callback_requests (idempotency_key, created_at, kiosk_id, name, phone, best_time,
+  status, attempts, notes, updated_at)
+SELECT lpad(to_hex(i), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'),
+  timestamptz '2022-01-01 00:00:00+00' + (i - i % 3) * 90 * interval '1 second',
+  'kiosk-' || (i % 3), 'Patient ' || i, '+1202555' || lpad((i % 10000)::text, 4, '0'),
+  (ARRAY['morning', 'afternoon', 'evening', 'any'])[i % 4 + 1],
+  CASE WHEN i % 100 < 8 THEN 'new' WHEN i % 100 < 14 THEN 'no-answer'
+       WHEN i % 100 < 20 THEN 'left-voicemail' WHEN i % 100 < 35 THEN 'scheduled'
+       WHEN i % 100 < 45 THEN 'not-interested' ELSE 'closed' END,
+  i % 3, '',
+  timestamptz '2022-01-01 00:00:00+00' + ((i - i % 3) * 90 + (i % 30) * 86400)
+    * interval '1 second'
+FROM generate_series(1, :rows) AS i
+"""
 
 
 def _ms_since(start: int) -> float:
     return (time.perf_counter_ns() - start) / 1e6
 
 
-def view_rows(db_path: Path, rows: int, repeats: int, store_open_ms: float,
-              store_filter_ms: dict[str, float]) -> list[Row]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+def _ms(fn: Callable[[], object]) -> float:
+    start = time.perf_counter_ns()
+    fn()
+    return _ms_since(start)
+
+
+def _worst(fn: Callable[[], object], repeats: int) -> float:
+    fn()  # warm the statement caches, as the screen's own first read did
+    return max(_ms(fn) for _ in range(repeats))
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def seed_sqlite(path: Path, rows: int) -> float:
+    """Seeds ``path`` once (kept under the bench workdir); returns seconds taken (0: cached)."""
+    from kiosk.callback_queue.store import CallbackStore
+
+    done = path.with_suffix(".seeded")
+    if done.exists() and path.exists():
+        return 0.0
+    path.unlink(missing_ok=True)
+    start = time.perf_counter()
+    CallbackStore.open(f"sqlite:///{path}").close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA cache_size = -262144")  # 256 MiB while seeding only
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(_SQLITE_SEED, (rows,))
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")
+    finally:
+        conn.close()
+    done.touch()
+    return time.perf_counter() - start
+
+
+def seed_postgres(url: str, rows: int) -> float:
+    from sqlalchemy import text
+
+    from kiosk.callback_queue.store import CallbackStore
+
+    start = time.perf_counter()
+    with CallbackStore.open(url) as store:
+        with store.engine.begin() as conn:
+            conn.execute(text(_PG_SEED), {"rows": rows})
+        with store.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("VACUUM ANALYZE callback_requests"))
+    return time.perf_counter() - start
+
+
+class _Screen:
+    """The staff view in a window, on a real worker thread, with ways to wait for it."""
+
+    def __init__(self, url: str) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+        from kiosk.callback_queue.store import CallbackStore
+        from kiosk.shell.theme import stylesheet
+        from kiosk.shell.ui.queue_worker import QueueWorker
+        from kiosk.staff.rows import RowFormatter
+        from kiosk.staff.ui.jobs import StaffJobs
+        from kiosk.staff.ui.queue_view import StaffQueueView
+
+        self.app = QApplication.instance() or QApplication(["benchmarks"])
+        self.worker = QueueWorker(lambda: CallbackStore.open(url))
+        # The kiosk opens its queue after the first frame, long before staff unlock.
+        self.worker.run(lambda store: store.count(), lambda _: None, lambda _: None).result()
+        self.window = QWidget()
+        self.window.setStyleSheet(stylesheet())
+        start = time.perf_counter_ns()
+        self.view = StaffQueueView(StaffJobs(self.worker.run), RowFormatter("US"), "bench",
+                                   on_kiosk=True, choose_export_path=lambda: None)
+        QVBoxLayout(self.window).addWidget(self.view)
+        self.window.resize(*SIZE)
+        self.window.show()
+        self.window.repaint()
+        self.build_ms = _ms_since(start)
+        self.table = self.view.table
+        self.model = self.view.model
+        self._tick = QTimer()  # wakes the wait below now and then, so a timeout is seen
+        self._tick.start(50)
+
+    def until(self, done: Callable[[], bool], what: str) -> None:
+        from PySide6.QtCore import QEventLoop
+
+        deadline = time.monotonic() + TIMEOUT_S
+        while not done():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the staff view did not {what} within {TIMEOUT_S:g} s")
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+    def reload(self, action: Callable[[], None]) -> None:
+        landed: list[bool] = []
+        failed: list[str] = []
+        self.model.reloaded.connect(lambda: landed.append(True))
+        self.model.failed.connect(failed.append)
+        try:
+            action()
+            self.until(lambda: landed or failed, "load")
+        finally:
+            self.model.reloaded.disconnect()
+            self.model.failed.disconnect()
+        if failed:
+            raise RuntimeError(f"the staff view failed to load: {failed[0]}")
+        self.window.repaint()
+
+    def visible_rows(self) -> range:
+        viewport = self.table.viewport()
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(viewport.height() - 1)
+        last = self.model.rowCount() - 1 if last < 0 else last
+        return range(max(first, 0), last + 1)
+
+    def scroll_to_row(self, row: int) -> float:
+        """Scroll so ``row`` is at the top; ms until every visible row is painted.
+
+        A scroll repaints the table's viewport only, as here: with the rows it holds, and
+        when some were not (blank cells, which asks for them), again once they are in."""
+        bar = self.table.verticalScrollBar()
+        viewport = self.table.viewport()
+        start = time.perf_counter_ns()
+        bar.setValue(min(bar.maximum(), row * self.table.verticalHeader().defaultSectionSize()))
+        viewport.repaint()
+
+        def shown() -> bool:
+            return all(self.model.request_at(r) is not None for r in self.visible_rows())
+
+        if not shown():
+            self.until(shown, "show the rows")
+            viewport.repaint()
+        took = _ms_since(start)
+        # Staff look at the page a moment: the window's next read lands meanwhile (untimed).
+        self.until(lambda: not self.model.loading, "finish reading")
+        return took
+
+    def repaint_ms(self) -> float:
+        """One repaint of the table as it stands: the floor of any scroll."""
+        start = time.perf_counter_ns()
+        self.table.viewport().repaint()
+        return _ms_since(start)
+
+    def close(self) -> None:
+        self._tick.stop()
+        self.worker.shutdown()
+        self.window.close()
+        self.window.deleteLater()
+        self.app.processEvents()
+
+
+def view_rows(url: str, label: str, rows: int, repeats: int, scroll_rows: int) -> list[Row]:
+    from PySide6.QtWidgets import QPushButton
 
     from kiosk.callback_queue.model import Status
-    from kiosk.shell.theme import stylesheet
-    from kiosk.shell.ui.queue_worker import QueueWorker
-    from kiosk.staff.rows import RowFormatter
-    from kiosk.staff.ui.jobs import StaffJobs, open_store
-    from kiosk.staff.ui.queue_view import StaffQueueView, filter_name
+    from kiosk.callback_queue.store import CallbackStore, page_key
+    from kiosk.staff.ui.queue_view import filter_name
+    from kiosk.staff.ui.table import WINDOW_ROWS
 
-    app = QApplication.instance() or QApplication(["benchmarks"])
-    url = f"sqlite:///{db_path}"
-    worker = QueueWorker(lambda: open_store(url))
-    # The kiosk opens its queue after the first frame, long before staff unlock the screen.
-    worker.run(lambda store: store.count(), lambda _: None, lambda _: None).result()
-    window = QWidget()
-    window.setStyleSheet(stylesheet())
+    with CallbackStore.open(url) as store:  # the baselines: the store's calls alone
+        open_base = _worst(lambda: (store.count(), store.page_from(limit=PAGE)), repeats)
+        filter_base = {s: _worst(lambda s=s: (store.count(s), store.page_from(None, s, PAGE)),
+                                 repeats) for s in Status}
+        end_offset = _worst(lambda: store.page(offset=rows - PAGE, limit=PAGE), repeats)
+        end_keyset = _worst(lambda: store.page_from(limit=PAGE, newest_first=False), repeats)
+        middle = store.page(offset=rows // 2, limit=1)[0]
+        mid_keyset = _worst(lambda: store.page_from(page_key(middle), limit=PAGE), repeats)
+        mid_offset = _worst(lambda: store.page(offset=rows // 2, limit=PAGE), repeats)
+        mid_jump = _worst(lambda: store.page_at(rows // 2, limit=WINDOW_ROWS), repeats)
+
+    rss_before = _rss_mib()
+    screen = _Screen(url)
     try:
-        start = time.perf_counter_ns()
-        view = StaffQueueView(StaffJobs(worker.run), RowFormatter("US"), "bench",
-                              on_kiosk=True, choose_export_path=lambda: None)
-        QVBoxLayout(window).addWidget(view)
-        window.resize(*SIZE)
-        window.show()
-        window.repaint()
-        build_ms = _ms_since(start)
-
         open_ms = []
         for _ in range(repeats):
-            view.deactivate()
-            app.processEvents()
+            screen.view.deactivate()
+            screen.app.processEvents()
             start = time.perf_counter_ns()
-            _until_reloaded(view.model, view.activate)
-            window.repaint()
+            screen.reload(screen.view.activate)
             open_ms.append(_ms_since(start))
-            if view.model.rowCount() == 0:
-                raise RuntimeError("the staff view opened with no rows")
+        if screen.model.rowCount() != rows:
+            raise RuntimeError(f"the staff view counted {screen.model.rowCount()} of {rows}")
 
-        filter_ms: dict[str, float] = {}
+        filter_ms: dict[Status, float] = {}
+        everything = screen.view.findChild(QPushButton, filter_name(None))
         for status in Status:
-            button = view.findChild(QPushButton, filter_name(status))
-            everything = view.findChild(QPushButton, filter_name(None))
+            button = screen.view.findChild(QPushButton, filter_name(status))
             worst = 0.0
             for _ in range(repeats):
-                _until_reloaded(view.model, everything.click)
+                screen.reload(everything.click)
                 start = time.perf_counter_ns()
-                _until_reloaded(view.model, button.click)
-                window.repaint()
+                screen.reload(button.click)
                 worst = max(worst, _ms_since(start))
-            filter_ms[status.value] = worst
+            filter_ms[status] = worst
+        screen.reload(everything.click)
+
+        end_ms, mid_ms, page_ms, paint_ms = [], [], [], []
+        for _ in range(repeats):
+            screen.scroll_to_row(0)
+            end_ms.append(screen.scroll_to_row(rows - 1))  # the bottom of the scroll bar
+            oldest = screen.model.request_at(rows - 1)
+            if oldest is None or oldest.name != "Patient 1":
+                raise RuntimeError("the bottom of the staff view is not the oldest request")
+            for step in range(1, 6):  # upwards from the end, one page at a time
+                page_ms.append(screen.scroll_to_row(rows - 12 - step * PAGE))
+            mid_ms.append(screen.scroll_to_row(rows // 2))
+            for step in range(1, 6):  # downwards from the middle
+                page_ms.append(screen.scroll_to_row(rows // 2 + step * PAGE))
+                paint_ms.append(screen.repaint_ms())
+
+        screen.scroll_to_row(0)
+        for row in range(0, min(scroll_rows, rows), PAGE):  # staff scrolling a long way down
+            screen.scroll_to_row(row)
+        screen.scroll_to_row(rows - 1)
+        screen.scroll_to_row(rows // 2)
+        held = screen.model.held()
+        rss_after = _rss_mib()
     finally:
-        worker.shutdown()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-    worst = max(filter_ms, key=filter_ms.get)
+        screen.close()
+    worst = max(filter_ms, key=filter_ms.__getitem__)
+    where = f"{rows:,} requests, {label}"
     return [
-        Row("Staff view: build the screen (empty)", build_ms, None, "context", None, "ms",
-            note="StaffQueueView() in a 1280×800 window with the kiosk stylesheet, first paint"),
-        limit_row(f"Staff view open, {rows:,} requests (screen)", max(open_ms), 300.0, "ms",
-                  baseline=store_open_ms,
-                  note=f"activate() until the first page is loaded on the worker thread and "
-                       f"painted, worst of {repeats}; baseline: the store calls alone"),
-        limit_row("Staff view filter, worst status (screen)", filter_ms[worst], 100.0, "ms",
-                  baseline=store_filter_ms[worst],
-                  note=f"tap a filter button until its first page is painted, worst of "
+        Row(f"Staff view: build the screen (empty), {label}", screen.build_ms, None, "context",
+            None, "ms", note="StaffQueueView() in a 1280×800 window with the kiosk stylesheet, "
+                             "first paint"),
+        limit_row(f"Staff view open, {where}", max(open_ms), 100.0, "ms", baseline=open_base,
+                  note=f"activate() until the count and first page are in and painted, worst "
+                       f"of {repeats}; baseline: store.count() + page_from() alone"),
+        limit_row(f"Staff view filter, worst status, {where}", filter_ms[worst], 100.0, "ms",
+                  baseline=filter_base[worst],
+                  note=f"tap a filter until its count and first page are painted, worst of "
                        f"{repeats} per status; worst was '{worst}'; baseline: the store calls "
                        f"alone for that status"),
+        limit_row(f"Staff view jump to the oldest, {where}", max(end_ms), 100.0, "ms",
+                  baseline=end_keyset,
+                  note=f"scroll bar to the bottom until the oldest rows are painted, worst of "
+                       f"{repeats}; baseline: the store's keyset read of that page alone (by "
+                       f"OFFSET, as the screen used to: {end_offset:.1f} ms)"),
+        limit_row(f"Staff view one page at depth, {where}", max(page_ms), 16.0, "ms",
+                  baseline=max(paint_ms),
+                  note=f"scroll one page ({PAGE} rows) near the end and in the middle until "
+                       f"every visible row is painted, worst of {len(page_ms)} (median "
+                       f"{median(page_ms):.1f} ms; {sum(ms >= 16 for ms in page_ms)} of them "
+                       f"16 ms or more); the window's "
+                       f"next read lands between steps (untimed) as it would while staff "
+                       f"look; baseline: repainting the table unscrolled, worst of "
+                       f"{len(paint_ms)}; the read itself, by keyset in the middle: "
+                       f"{mid_keyset:.1f} ms (by OFFSET: {mid_offset:.1f} ms)"),
+        limit_row(f"Staff view jump to the middle, {where}", max(mid_ms), 100.0, "ms",
+                  baseline=mid_jump,
+                  note=f"scroll bar to the middle until painted, worst of {repeats}; the "
+                       f"window's start is found by OFFSET on the index from the nearer end; "
+                       f"baseline: store.page_at() of that window alone"),
+        limit_row(f"Staff view memory after scrolling deep, {where}", rss_after - rss_before,
+                  50.0, "MiB",
+                  note=f"RSS growth from before the screen was built to after opening, "
+                       f"filtering, jumping, and scrolling {min(scroll_rows, rows):,} rows "
+                       f"page by page; {held} requests held at the end (window "
+                       f"{WINDOW_ROWS})"),
     ]
+
+
+def run(quick: bool, workdir: Path) -> list[Row]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    rows = 10_000 if quick else 1_000_000
+    repeats = 3 if quick else 5
+    scroll_rows = 10_000 if quick else 100_000
+    path = workdir / f"staff-{rows}.sqlite3"
+    seconds = seed_sqlite(path, rows)
+    out = view_rows(f"sqlite:///{path}", "SQLite", rows, repeats, scroll_rows)
+    out.append(Row(f"Staff bench: seed {rows:,} requests, SQLite", seconds, None, "context",
+                   None, "s", note="one INSERT … SELECT of a recursive CTE, in one transaction; "
+                                   "0 when the cached file was reused"))
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pg_server import start_server
+
+    server = start_server()
+    try:
+        url = server.url_for(server.create_database())
+        seconds = seed_postgres(url, rows)
+        out += view_rows(url, "PostgreSQL", rows, repeats, scroll_rows)
+        out.append(Row(f"Staff bench: seed {rows:,} requests, PostgreSQL", seconds, None,
+                       "context", None, "s",
+                       note="INSERT … SELECT generate_series, then VACUUM ANALYZE"))
+    finally:
+        server.destroy()
+    return out
