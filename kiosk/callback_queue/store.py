@@ -56,6 +56,8 @@ _audit = schema.audit_table
 
 #: (highest id, latest updated_at, number of requests); see CallbackStore.change_marker.
 ChangeMarker = tuple[int, datetime | None, int]
+#: How many requests before a jump's depth page_at reads to place it inside a tie.
+_TIE_LOOKBACK = 64
 #: Where a keyset page starts: a request's (created_at, id), the staff view's total order.
 PageKey = tuple[datetime, int]
 
@@ -285,23 +287,50 @@ class CallbackStore(ClosesOnExit):
     ) -> list[CallbackRequest]:
         """The page ``skip`` requests in from one end: a jump deep into the queue.
 
-        Only the key of the row before the page is found by OFFSET, on the index alone; the
-        page itself is read by keyset. Jump from the nearer end: the cost grows with ``skip``.
+        Only the creation time at that depth is found by OFFSET, on the index alone (no sort:
+        ordering by created_at and id would make PostgreSQL sort every skipped row, 0.5 s at
+        half a million); the requests created at that same moment just before it tell how
+        far into a tie it is. The page itself is read by keyset. Jump from the nearer end:
+        the cost grows with ``skip``.
         """
         if skip < 0:
             raise ValueError("skip must not be negative")
-        key: PageKey | None = None
-        if skip:
-            stmt = (select(_requests.c.created_at, _requests.c.id)
-                    .order_by(*_key_order(newest_first)).offset(skip - 1).limit(1))
-            if status is not None:
-                stmt = stmt.where(_requests.c.status == Status(status).value)
-            with self._engine.connect() as conn:
-                found = conn.execute(stmt).first()
-            if found is None:
-                return []
-            key = (found.created_at, found.id)
-        return self.page_from(key, status, limit, newest_first)
+        if not skip:
+            return self.page_from(None, status, limit, newest_first)
+        back = min(skip, _TIE_LOOKBACK)
+        created = _requests.c.created_at
+        stmt = (select(created).order_by(created.desc() if newest_first else created.asc())
+                .offset(skip - back).limit(back + 1))
+        if status is not None:
+            stmt = stmt.where(_requests.c.status == Status(status).value)
+        with self._engine.connect() as conn:
+            stamps = list(conn.execute(stmt).scalars())
+        if len(stamps) <= back:
+            return []
+        moment = stamps[-1]
+        ahead = 0  # requests of the same moment before position ``skip``
+        while ahead < back and stamps[-2 - ahead] == moment:
+            ahead += 1
+        if ahead == back and skip > back:  # a tie longer than the look-back: sort it out
+            return self._page_at_sorted(skip, status, limit, newest_first)
+        stmt = (select(_requests).where(created <= moment if newest_first else created >= moment)
+                .order_by(*_key_order(newest_first)).limit(limit + ahead))
+        if status is not None:
+            stmt = stmt.where(_requests.c.status == Status(status).value)
+        with self._engine.connect() as conn:
+            return [_to_request(row) for row in conn.execute(stmt)][ahead:]
+
+    def _page_at_sorted(self, skip: int, status: Status | None, limit: int,
+                        newest_first: bool) -> list[CallbackRequest]:
+        stmt = (select(_requests.c.created_at, _requests.c.id)
+                .order_by(*_key_order(newest_first)).offset(skip - 1).limit(1))
+        if status is not None:
+            stmt = stmt.where(_requests.c.status == Status(status).value)
+        with self._engine.connect() as conn:
+            found = conn.execute(stmt).first()
+        if found is None:
+            return []
+        return self.page_from((found.created_at, found.id), status, limit, newest_first)
 
     def page_after(
         self, after_id: int = 0, status: Status | None = None, limit: int = 1000

@@ -118,3 +118,10 @@ def test_keyset_pages_are_the_sorted_list_cut_in_pages(
     for skip in range(len(expected) + 1):  # and a jump to any depth
         got = store.page_at(skip, status, page, newest_first=newest_first)
         assert [page_key(r) for r in got] == expected[skip:skip + page]
+
+
+def test_page_at_inside_a_tie_longer_than_its_look_back(store: CallbackStore) -> None:
+    rows = [*(submit(store, T0) for _ in range(90)), submit(store, T0 + timedelta(minutes=1))]
+    newest = [r.id for r in sorted(rows, key=page_key, reverse=True)]
+    assert [r.id for r in store.page_at(80, limit=5)] == newest[80:85]
+    assert [r.id for r in store.page_at(3, limit=2, newest_first=False)] == newest[::-1][3:5]
