@@ -110,6 +110,11 @@ class StaffQueueView(Screen):
         header.setSpacing(12)
         header.addWidget(title)
         header.addStretch(1)
+        # The scroll bar spans the whole queue; on a touch screen these two reach its ends.
+        self.newest_button = self._button("staff-jump-newest", "Newest", self.show_newest)
+        self.oldest_button = self._button("staff-jump-oldest", "Oldest", self.show_oldest)
+        header.addWidget(self.newest_button)
+        header.addWidget(self.oldest_button)
         header.addWidget(self.refresh_button)
         header.addWidget(self.export_button)
         self.exit_button: QPushButton | None = None
@@ -262,6 +267,13 @@ class StaffQueueView(Screen):
         self.model.reload(keep_loaded=True)
         self._load_detail()
 
+    def show_newest(self) -> None:
+        self.table.scrollToTop()
+
+    def show_oldest(self) -> None:
+        """The bottom of the list: the model reads the oldest page from that end."""
+        self.table.scrollToBottom()
+
     def _exit_tapped(self) -> None:
         if self._exit_armed.isActive():
             self._disarm_exit()
@@ -323,9 +335,11 @@ class StaffQueueView(Screen):
     def _restore_selection(self) -> None:
         """After a refresh: the same place in the list, the same request selected."""
         self._show_total(self.model.total)
-        # Deep in the queue the same requests stay in view when new ones arrive above them.
+        # A refresh keeps the place (deep in the queue, the same requests stay in view when
+        # new ones arrive above them); a filter starts at the newest.
         self.table.verticalScrollBar().setValue(
-            self._scrolled_to + self.model.shifted_by * ROW_HEIGHT)
+            self._scrolled_to + self.model.shifted_by * ROW_HEIGHT if self.model.kept_place
+            else 0)
         if self._selected_id is None:
             return
         row = self.model.row_of(self._selected_id)

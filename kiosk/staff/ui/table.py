@@ -64,7 +64,9 @@ class QueueTableModel(QAbstractTableModel):
         self._reloading = False
         self._moving: Fetch | None = None  # the window read on its way, if any
         self._wanted: int | None = None
-        #: Rows the last reload moved down by (requests that arrived above them).
+        #: Whether the last reload kept the place (a refresh), or started at the newest (a
+        #: filter); and the rows it moved down by (requests that arrived above them).
+        self.kept_place = False
         self.shifted_by = 0
         self._want_timer = QTimer(self)
         self._want_timer.setSingleShot(True)
@@ -133,7 +135,8 @@ class QueueTableModel(QAbstractTableModel):
     def reload(self, keep_loaded: bool = True) -> None:
         """Count and read again. ``keep_loaded`` keeps the same requests in the window (the
         newest ones at the top of the queue, which is where new requests appear), so a
-        refresh after a new request does not move staff away from where they scrolled to."""
+        refresh after a new request does not move staff away from where they scrolled to.
+        Without it the first page is shown at once and the total follows a moment later."""
         self._generation += 1
         self._reloading = True
         self._moving = None
@@ -144,13 +147,38 @@ class QueueTableModel(QAbstractTableModel):
         anchor = (self._held[0].created_at, self._held[0].id) if deep else None
         limit = max(PAGE_SIZE, len(self._held)) if keep_loaded else PAGE_SIZE
 
+        if not keep_loaded:
+            # A fresh start shows its first page before counting: a count reads a whole
+            # index (tens of ms on a million rows), a keyset page one short range.
+            def first_page(store: Any) -> tuple[list[CallbackRequest], int]:
+                rows = store.page_from(None, status, limit)
+                return rows, len(rows)
+
+            self._jobs.run(self, first_page,
+                           lambda answer: self._reloaded(generation, False, False, answer),
+                           lambda exc: self._fetch_failed(generation, exc))
+            return
+
         def first_rows(store: Any) -> tuple[list[CallbackRequest], int]:
             total = store.count(status)
             return store.page_from(anchor, status, limit, inclusive=True), total
 
         self._jobs.run(self, first_rows,
-                       lambda answer: self._reloaded(generation, deep, answer),
+                       lambda answer: self._reloaded(generation, True, deep, answer),
                        lambda exc: self._fetch_failed(generation, exc))
+
+    def _count(self, generation: int) -> None:
+        status = self._status
+        self._jobs.run(self, lambda store: store.count(status),
+                       lambda total: self._counted(generation, total),
+                       lambda exc: self._fetch_failed(generation, exc))
+
+    def _counted(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return
+        self._reloading = False
+        self._resize(max(total, len(self._held)))
+        self._replan()
 
     def clear(self) -> None:
         """Forget every row (the staff screen locked); answers still on their way are dropped."""
@@ -194,10 +222,11 @@ class QueueTableModel(QAbstractTableModel):
         if self._wanted is not None:
             self.want(self._wanted)
 
-    def _reloaded(self, generation: int, deep: bool,
+    def _reloaded(self, generation: int, kept: bool, deep: bool,
                   answer: tuple[list[CallbackRequest], int]) -> None:
         if generation != self._generation:
             return
+        self.kept_place = kept
         rows, total = answer
         old_start, old_total = self._start, self._total
         # Deep in the queue, the window keeps its requests; those that arrived since went
@@ -208,11 +237,15 @@ class QueueTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._start, self._held, self._formatted = start, rows, {}
         self._total = max(total, start + len(rows))
-        self._reloading = False
+        counting = not kept and len(rows) == PAGE_SIZE  # a full first page: there may be more
+        self._reloading = counting
         self.endResetModel()
         self.total_changed.emit(self._total)
         self.reloaded.emit()
-        self._replan()
+        if counting:
+            self._count(generation)
+        else:
+            self._replan()
 
     def _moved(self, generation: int, fetch: Fetch, rows: list[CallbackRequest]) -> None:
         if generation != self._generation or fetch is not self._moving:

@@ -19,7 +19,7 @@ from kiosk.callback_queue.store import CallbackStore
 from kiosk.shell.ui.queue_worker import QueueWorker
 from kiosk.staff.rows import RowFormatter
 from kiosk.staff.ui.jobs import StaffJobs
-from kiosk.staff.ui.queue_view import StaffQueueView
+from kiosk.staff.ui.queue_view import ROW_HEIGHT, StaffQueueView
 from kiosk.staff.ui.table import PAGE_SIZE, WINDOW_ROWS, QueueTableModel
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -244,6 +244,44 @@ def test_view_holds_only_a_window_and_reaches_the_oldest(qtbot: QtBot, store: Ca
     assert view.model.held() <= WINDOW_ROWS
     table.verticalScrollBar().setValue(0)
     qtbot.waitUntil(lambda: table.model().index(0, 1).data() == "Patient 00999", timeout=5000)
+
+
+def test_oldest_and_newest_buttons_reach_both_ends(qtbot: QtBot, store: CallbackStore,
+                                                   worker: QueueWorker) -> None:
+    seed(store, 2000)
+    view = make_view(qtbot, worker, on_kiosk=True)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2000, timeout=5000)
+    click(qtbot, view, "staff-jump-oldest")
+    qtbot.waitUntil(lambda: view.model.index(1999, 1).data() == "Patient 00000", timeout=5000)
+    assert view.table.rowAt(view.table.viewport().height() - 1) == 1999  # it is in view
+    click_row(qtbot, view.table, 1999)
+    qtbot.waitUntil(lambda: view.detail.name.text() == "Patient 00000", timeout=5000)
+    click(qtbot, view, "staff-jump-newest")
+    qtbot.waitUntil(lambda: view.model.index(0, 1).data() == "Patient 01999", timeout=5000)
+    assert view.table.rowAt(0) == 0
+    assert view.model.held() <= WINDOW_ROWS
+
+
+def test_a_filter_starts_at_the_newest_a_refresh_keeps_the_place(
+        qtbot: QtBot, store: CallbackStore, worker: QueueWorker) -> None:
+    seed(store, 3000, status=lambda n: Status.CLOSED if n % 2 else Status.NEW)
+    view = make_view(qtbot, worker)
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3000, timeout=5000)
+    bar = view.table.verticalScrollBar()
+    bar.setValue(1500 * ROW_HEIGHT)
+    qtbot.waitUntil(lambda: view.model.request_at(1500) is not None, timeout=5000)
+    top = view.model.request_at(view.table.rowAt(0)).id
+    seed(store, 3, start=T0 + timedelta(days=5))  # arrive above what staff look at
+    view.refresh()
+    qtbot.waitUntil(lambda: view.model.total == 3003, timeout=5000)
+    qtbot.waitUntil(lambda: view.model.request_at(view.table.rowAt(0)) is not None,
+                    timeout=5000)
+    assert view.model.request_at(view.table.rowAt(0)).id == top  # the same rows in view
+    click(qtbot, view, "staff-filter-new")
+    qtbot.waitUntil(lambda: view.model.total == 1503, timeout=5000)
+    assert bar.value() == 0
 
 
 def test_working_a_request_by_clicks(qtbot: QtBot, store: CallbackStore,
