@@ -40,11 +40,12 @@ class Fetch:
 
 
 def plan(start: int, stop: int, total: int, wanted: int, size: int,
-         margin: int) -> Fetch | None:
+         margin: int, jump: int | None = None) -> Fetch | None:
     """What to read so that row ``wanted`` sits well inside the window; None if it does.
 
     The window [start, stop) is moved to centre on ``wanted`` once it comes within
-    ``margin`` rows of an edge that is not the end of the queue.
+    ``margin`` rows of an edge that is not the end of the queue. A jump reads only ``jump``
+    rows (default ``size``) around it, to show them sooner; the next plan fills the rest.
     """
     if total <= 0 or size <= 0:
         return None
@@ -60,6 +61,9 @@ def plan(start: int, stop: int, total: int, wanted: int, size: int,
         if new_start < start:
             return Fetch(new_start, new_stop, Edge.NEWER, start - new_start)
         return None
+    jump = size if jump is None else min(max(jump, 1), size)
+    new_start = min(max(wanted - jump // 2, 0), max(0, total - jump))
+    new_stop = min(total, new_start + jump)
     from_newest = new_start <= total - new_stop
     skip = new_start if from_newest else total - new_stop
     return Fetch(new_start, new_stop, Edge.JUMP, new_stop - new_start, skip, from_newest)

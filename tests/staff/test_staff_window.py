@@ -20,6 +20,14 @@ def test_scrolling_down_reads_older_rows_from_the_edge() -> None:
     assert plan(300, 600, 1000, 310, SIZE, MARGIN) == Fetch(160, 460, Edge.NEWER, 140)
 
 
+def test_a_jump_reads_a_page_only_when_told() -> None:
+    assert plan(0, 100, 1_000_000, 999_999, SIZE, MARGIN, jump=100) == Fetch(
+        999_900, 1_000_000, Edge.JUMP, 100, skip=0, from_newest=False)
+    # and the next plan fills the window from that page's edge
+    assert plan(999_900, 1_000_000, 1_000_000, 999_920, SIZE, MARGIN, jump=100) == Fetch(
+        999_700, 1_000_000, Edge.NEWER, 200)
+
+
 def test_far_away_jumps_from_the_nearer_end() -> None:
     assert plan(0, 100, 1_000_000, 999_999, SIZE, MARGIN) == Fetch(
         999_700, 1_000_000, Edge.JUMP, 300, skip=0, from_newest=False)
@@ -32,7 +40,7 @@ def test_the_wanted_row_ends_inside_a_bounded_window(total: int, data: st.DataOb
     start = data.draw(st.integers(0, total - 1))
     stop = data.draw(st.integers(start, min(total, start + SIZE)))
     wanted = data.draw(st.integers(0, total - 1))
-    fetch = plan(start, stop, total, wanted, SIZE, MARGIN)
+    fetch = plan(start, stop, total, wanted, SIZE, MARGIN, data.draw(st.sampled_from([None, 100])))
     if fetch is None:
         assert start <= wanted < stop
         return

@@ -199,7 +199,7 @@ class QueueTableModel(QAbstractTableModel):
         if self._reloading or self._moving is not None:
             return  # planned again when the answer on its way lands
         start, stop = self.window
-        fetch = plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS)
+        fetch = plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS, PAGE_SIZE)
         if fetch is None:
             return
         self._moving = fetch
@@ -213,7 +213,7 @@ class QueueTableModel(QAbstractTableModel):
     def _want_later(self, row: int) -> None:
         # data() must not change the model while the view is reading it: move after it.
         start, stop = self.window
-        if plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS) is None:
+        if plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS, PAGE_SIZE) is None:
             return
         self._wanted = row
         self._want_timer.start()
