@@ -34,13 +34,11 @@ class ConsultUnavailableScreen(Screen):
         phone = QLabel(clinic_phone)
         phone.setObjectName("clinic-phone")
         phone.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        phone.setVisible(bool(clinic_phone))
         self.phone = phone
         desk = QLabel(tr("You can also ask at the front desk.") if clinic_phone else "")
         desk.setObjectName("welcome")
         desk.setWordWrap(True)
         desk.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        desk.setVisible(bool(clinic_phone))
         home = QPushButton(tr("Back to the start"))
         home.setObjectName("consult-unavailable-home")
         home.setProperty("role", "primary")
@@ -51,6 +49,9 @@ class ConsultUnavailableScreen(Screen):
         column.addStretch(1)
         for widget in (title, ask, phone, desk):
             column.addWidget(widget)
+        if not clinic_phone:  # hidden once in the layout: a parentless label shown is a window
+            phone.hide()
+            desk.hide()
         column.addWidget(home, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(1)
         self.message = ask

@@ -188,3 +188,18 @@ def test_a_queue_folder_gone_outside_the_data_folder_asks_patients_to_call_until
     qtbot.waitUntil(lambda: current(window) == "screen-consult-done", timeout=10_000)
     with CallbackStore.open(f"sqlite:///{folder / 'queue.sqlite3'}") as store:
         assert [r.name for r in store.page(limit=10)] == ["Ana Ruiz"]
+
+
+def test_the_call_us_screen_opens_no_window_of_its_own(qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.consult.ui.unavailable import ConsultUnavailableScreen
+    from kiosk.shell.i18n import translator
+
+    before = set(QApplication.topLevelWidgets())
+    for phone in ("(555) 010-2000", ""):
+        screen = ConsultUnavailableScreen(translator("en"), phone)
+        qtbot.addWidget(screen)
+        assert [w for w in QApplication.topLevelWidgets() if w.isVisible()
+                and w not in before] == []
+        assert (screen.phone.isVisibleTo(screen)) is bool(phone)
