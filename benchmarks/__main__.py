@@ -26,6 +26,7 @@ from benchmarks import (
     bench_idle,
     bench_package,
     bench_queue,
+    bench_session,
     bench_staff,
     bench_startup,
     bench_ui,
@@ -44,6 +45,8 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "ui": bench_ui.run,
     "startup": bench_startup.run,
     "idle": bench_idle.run,
+    # The one long row: a 10-minute patient session (20 s with --quick).
+    "session": bench_session.run,
     "package": bench_package.run,
 }
 
@@ -51,7 +54,8 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="few repetitions and a 3 s idle test: a smoke run, not a measurement")
+                        help="few repetitions, a 3 s idle test, a 20 s patient session (not"
+                             " 10 min): a smoke run, not a measurement")
     parser.add_argument("--json", type=Path, default=RESULTS, metavar="PATH",
                         help=f"where to write the results (default {RESULTS})")
     parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), metavar="NAME",

@@ -54,15 +54,12 @@ class Stall:
 class LagReport:
     ticks: int
     seconds: float
-    worst: Stall | None
+    worst_ms: float  # the longest gap of all
+    worst: Stall | None  # the longest gap, with its labels, if it was over KEEP_OVER_MS
     p99_ms: float
     p999_ms: float
     over: dict[float, int]  # limit (ms) -> how many gaps were longer
     stalls: list[Stall]  # the longest gaps, longest first
-
-    @property
-    def worst_ms(self) -> float:
-        return self.worst.ms if self.worst else 0.0
 
     def describe(self, limit: int = 5) -> str:
         lines = [f"{self.ticks} ticks over {self.seconds:.1f} s; worst gap {self.worst_ms:.1f} ms, "
@@ -163,6 +160,7 @@ class LagMonitor:
         return LagReport(
             ticks=len(self._gaps),
             seconds=round(self._last - self._start, 2),
+            worst_ms=round(max(gaps), 2),
             worst=stalls[0] if stalls else None,
             p99_ms=round(percentile(gaps, 99), 2),
             p999_ms=round(percentile(gaps, 99.9), 2),

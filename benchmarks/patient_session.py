@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks.lag_monitor import LagMonitor
+from benchmarks.lag_monitor import LagMonitor, LagReport
 
 #: Every kind of step the session takes; the slow test checks each one happened.
 KINDS = ("open-section", "open-consult", "card", "next-section", "back", "home", "wheel",
@@ -287,7 +287,8 @@ def after_first_paint(window, callback: Callable[[], None]) -> None:
 class SessionResult:
     counts: Counter[str]
     submitted: int
-    report: object  # a LagReport
+    reactivated: int
+    report: LagReport
 
 
 def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stacks: bool = True,
@@ -324,7 +325,7 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
         session = PatientSession(window, monitor, seed)
         counts = session.run(duration_s)
         report = monitor.stop()
-        return SessionResult(counts, session.submitted, report)
+        return SessionResult(counts, session.submitted, session.reactivated, report)
     finally:
         monitor.stop()
         worker = getattr(window, "queue_worker", None)
