@@ -24,6 +24,7 @@ from benchmarks import (
     bench_delivery,
     bench_heartbeat,
     bench_idle,
+    bench_memory,
     bench_package,
     bench_queue,
     bench_session,
@@ -45,6 +46,7 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "ui": bench_ui.run,
     "startup": bench_startup.run,
     "idle": bench_idle.run,
+    "memory": bench_memory.run,
     # The one long row: a 10-minute patient session (20 s with --quick).
     "session": bench_session.run,
     "package": bench_package.run,
