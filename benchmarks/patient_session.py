@@ -13,6 +13,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from benchmarks.lag_monitor import LagMonitor, LagReport
@@ -335,3 +336,34 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
         window.close()
         window.deleteLater()
         app.processEvents()
+
+
+@contextmanager
+def shown_kiosk(config, size: tuple[int, int] = (1280, 800), *, settle_ms: int = 100):
+    """The kiosk built from ``config`` as main.py does, shown, active and past its deferred
+    build (``settle_ms`` of event loop after the first frame); torn down afterwards."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import build_kiosk
+    from kiosk.shell.ui.window import KioskWindow
+
+    window = build_kiosk(config, windowed=True)
+    if not isinstance(window, KioskWindow):
+        window.deleteLater()
+        raise RuntimeError("build_kiosk gave the out-of-order window (run `make check`)")
+    try:
+        window.resize(*size)
+        window.show()
+        window.activateWindow()
+        QTest.qWaitForWindowActive(window)
+        QTest.qWait(settle_ms)
+        yield window
+    finally:
+        worker = getattr(window, "queue_worker", None)
+        if worker is not None:
+            worker.shutdown()
+        window.release()
+        window.close()
+        window.deleteLater()
+        QApplication.processEvents()
