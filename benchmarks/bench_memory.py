@@ -28,36 +28,19 @@ def run(quick: bool, workdir: Path) -> list[Row]:
     from PySide6.QtWidgets import QApplication
 
     from benchmarks import memory_flat
-    from kiosk.app import build_kiosk
-    from kiosk.shell.ui.window import KioskWindow
+    from benchmarks.patient_session import shown_kiosk
 
-    app = QApplication.instance() or QApplication(["benchmarks"])
+    app = QApplication.instance() or QApplication(["benchmarks"])  # noqa: F841 - kept alive
     config = write_config(workdir)
     preflight(config)
     counts = QUICK if quick else FULL
-    window = build_kiosk(config, windowed=True)
-    if not isinstance(window, KioskWindow):
-        window.deleteLater()
-        raise RuntimeError("build_kiosk gave the out-of-order window (run `make check`)")
-    try:
-        window.resize(1280, 800)
-        window.show()
-        window.activateWindow()
-        memory_flat.settle()
+    with shown_kiosk(config) as window:
         switches = memory_flat.measure(window, memory_flat.switch_language,
                                        counts["switches"], warm_up=10)
         resets = memory_flat.measure(window, memory_flat.visit_and_reset, counts["resets"],
                                      warm_up=20)
         taps = memory_flat.measure(window, memory_flat.taps(TAP_REPETITION),
                                    counts["taps"] // TAP_REPETITION, warm_up=2)
-    finally:
-        worker = getattr(window, "queue_worker", None)
-        if worker is not None:
-            worker.shutdown()
-        window.release()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
     share = sum(counts[k] / DAY[k] for k in DAY) / len(DAY)
     rss_mb = (switches.rss + resets.rss + taps.rss) / 2**20
     done = (f"{counts['switches']} switches, {counts['resets']} resets, {counts['taps']:,} taps")
