@@ -60,7 +60,8 @@ def run(quick: bool, workdir: Path) -> list[Row]:
                        f"a key and Delete, each settled (paint included), after "
                        f"{2 * TAP_REPETITION} warm-up; RSS {taps.rss / 2**20:+.1f} MB; "
                        f"grew: {taps.by_type}"),
-        limit_row("RSS growth, switches + resets + taps", rss_mb, RSS_DAY_MB * share, "MB",
+        limit_row("RSS growth, switches + resets + taps", rss_mb, round(RSS_DAY_MB * share, 2),
+                  "MB",
                   note=f"{done} ({share:.0%} of the issue's day of 1,000 / 1,000 / 100,000); "
                        f"target {RSS_DAY_MB:g} MB for the day, scaled to that share"),
     ]

@@ -29,7 +29,7 @@ def test_a_stall_is_measured_named_and_sampled(qapp) -> None:
     report = monitor.stop()
 
     assert report.worst is not None
-    assert 80 <= report.worst_ms < 200
+    assert report.worst_ms >= 80
     assert report.worst.where() == "slow step"
     assert any("stall_for_80_ms" in line for line in report.worst.stack)
     assert report.over[50.0] >= 1

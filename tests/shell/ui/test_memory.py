@@ -29,10 +29,10 @@ def _message(growth: memory_flat.Growth, what: str) -> str:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="today each language switch keeps 66 objects (and ~180 kB of RSS): every rebuilt "
-           "scroll area's QScroller.grabGesture registers a new gesture recognizer, whose "
-           "GestureType enum type (dict, list, tuple, EnumType) is never freed; the fix is "
-           "under way: flip this when it lands")
+    reason="today each language switch keeps 66 objects: every rebuilt scroll area's "
+           "QScroller.grabGesture registers a new gesture recognizer, whose GestureType enum "
+           "type (dict, list, tuple, EnumType) is never freed; the fix is under way: flip "
+           "this when it lands")
 def test_language_switches_keep_no_objects(warm_kiosk) -> None:
     growth = memory_flat.measure(warm_kiosk, memory_flat.switch_language, 30, warm_up=10)
     assert growth.objects_per_repetition < 1, _message(growth, "language switches")
