@@ -87,7 +87,14 @@ def _until_painted(widget, action: Callable[[], None]) -> float:
 def _find(window, name: str, screen: str | None = None):
     from PySide6.QtWidgets import QWidget
 
-    root = window.top_bar if screen is None else window.screens[screen]
+    if screen is None:
+        root = window.top_bar
+    elif screen == "home" and window.current_screen() == "home":
+        # Home as the visitor sees it: ``window.screens`` would first build every screen
+        # still waiting, which no tap does.
+        root = window.stack.currentWidget()
+    else:
+        root = window.screens[screen]
     return root.findChild(QWidget, name)
 
 

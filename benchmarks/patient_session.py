@@ -95,7 +95,9 @@ class PatientSession:
     # --- what a patient does next ---------------------------------------------------------
     def _choose(self) -> _Action:
         current = self.window.current_screen()
-        screen = self.window.screens[current]
+        # The screen on the glass; ``window.screens`` would first build every screen still
+        # waiting, which no patient's tap does.
+        screen = self.window.stack.currentWidget()
         options: list[tuple[float, Callable[[], _Action | None]]] = [
             (0.4, lambda: self._top("text-size", "text-size")),
             (0.4, lambda: self._top("contrast", "contrast-toggle")),
@@ -255,7 +257,7 @@ class PatientSession:
         def tap() -> None:
             from PySide6.QtWidgets import QWidget
 
-            if window.current_screen() != "consult" or window.screens["consult"] is not form:
+            if window.current_screen() != "consult" or window.stack.currentWidget() is not form:
                 self._plan.clear()  # the visitor left the form: the rest of the plan goes
                 return
             widget = form.findChild(QWidget, name)

@@ -71,7 +71,7 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
     def plan_for(window: KioskWindow, language: str) -> ScreenPlan:
         home, sections, order = education.plan(window, language)
-        return ScreenPlan(home, [*sections, *consult(window), *staff(window)], order)
+        return ScreenPlan(home, [*sections, *consult(window, language), *staff(window)], order)
 
     window = KioskWindow(config, plan_for, kiosk_mode)
     worker.setParent(window)
@@ -161,14 +161,17 @@ def _purge_expired(queue: ResilientQueue, retention_days: int) -> None:
         log.exception("retention purge failed")
 
 
-def _consult_screens(config: Config, keeper: QueueKeeper) -> ScreensFor:
+def _consult_screens(config: Config, keeper: QueueKeeper
+                     ) -> Callable[[KioskWindow, str], list[tuple[str, ScreenFactory]]]:
+    from kiosk.shell.i18n import translator
     from kiosk.shell.navigation import CONSULT, CONSULT_DONE, CONSULT_UNAVAILABLE
 
-    def screens(window: KioskWindow) -> list[tuple[str, ScreenFactory]]:
+    def screens(window: KioskWindow, language: str) -> list[tuple[str, ScreenFactory]]:
+        tr = translator(language)  # built in the background for a language not yet shown
         def consult() -> Screen:
             from kiosk.consult.ui.form import ConsultScreen  # built after the first frame
 
-            screen = ConsultScreen(window.tr_, config.clinic.region, config.kiosk_id,
+            screen = ConsultScreen(tr, config.clinic.region, config.kiosk_id,
                                    keeper.submit, lambda: keeper.available)
             screen.submitted.connect(lambda: window.replace_screen(CONSULT_DONE))
             screen.unavailable.connect(lambda: window.replace_screen(CONSULT_UNAVAILABLE))
@@ -177,14 +180,14 @@ def _consult_screens(config: Config, keeper: QueueKeeper) -> ScreensFor:
         def done() -> Screen:
             from kiosk.consult.ui.thank_you import ConsultDoneScreen
 
-            screen = ConsultDoneScreen(window.tr_, config.clinic.callback_promise)
+            screen = ConsultDoneScreen(tr, config.clinic.callback_promise)
             screen.finished.connect(window.go_home)
             return screen
 
         def unavailable() -> Screen:
             from kiosk.consult.ui.unavailable import ConsultUnavailableScreen
 
-            screen = ConsultUnavailableScreen(window.tr_, config.clinic.phone)
+            screen = ConsultUnavailableScreen(tr, config.clinic.phone)
             screen.finished.connect(window.go_home)
             return screen
 

@@ -131,7 +131,6 @@ class SectionScreen(Screen):
         self.read_button.setCheckable(True)
         self.read_button.setIconSize(QSize(32, 32))
         self.read_button.setAccessibleName(tr("Read this page aloud"))
-        self.read_button.setVisible(bool(read_aloud and read_aloud.available()))
         self.read_button.toggled.connect(self._toggle_reading)
         self._stop_text, self._read_text = tr("Stop reading"), tr("Read aloud")
         if read_aloud:
@@ -151,6 +150,9 @@ class SectionScreen(Screen):
         column.setSpacing(24)
         column.addLayout(heading)
         column.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # Only once it has a parent: a parentless button made visible is a window of its own
+        # (it flashed on screen and took the kiosk window's focus).
+        self.read_button.setHidden(not (read_aloud and read_aloud.available()))
         column.addWidget(self.body)
 
         self.cards = [MechanismCard(n, card, tr) for n, card in enumerate(section.cards, 1)]

@@ -21,7 +21,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedWidget, QVBoxLayout
 
 from kiosk.config import Config
-from kiosk.shell.i18n import Translator, translator
+from kiosk.shell.i18n import LANGUAGE_NAMES, Translator, translator
 from kiosk.shell.navigation import HOME, Navigator
 from kiosk.shell.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.shell.ui.first_frame import after_first_paint
@@ -149,49 +149,71 @@ class KioskWindow(LockedWindow):
         after the first frame (``_build_in_turns``), or as soon as anything asks for them,
         so nobody ever sees a screen missing. A language planned before keeps its screens.
         """
-        if self.language in self._languages:
-            self._screens, self._pending, sections = self._languages[self.language]
-        else:
-            plan = self._plan_for(self, self.language)
-            self._screens, self._pending, sections = {}, list(plan.later), list(plan.sections)
-            self._languages[self.language] = (self._screens, self._pending, sections)
-            home = plan.first()
-            self._add(HOME, home)
-            if self._finished:  # a later language: the first frame is long gone
-                self._finish_screen(home)
-                self._schedule_builds()
-            else:
-                self._unfinished.append(home)
+        entry = self._languages.get(self.language) or self._plan_language(self.language)
+        self._screens, self._pending, sections = entry
         self.navigator = Navigator(sections)
         self._label_top_bar()
         if self.idle_warning is not None:
             self.idle_warning.set_translator(self.tr_)
         self._show(HOME)
 
+    def _plan_language(self, language: str) -> tuple[dict[str, Screen], list, list[str]]:
+        """Plan ``language``'s screens and build its first (Home), shown or not."""
+        plan = self._plan_for(self, language)
+        entry: tuple[dict[str, Screen], list, list[str]] = (
+            {}, list(plan.later), list(plan.sections))
+        self._languages[language] = entry
+        home = plan.first()
+        self._add(HOME, home, entry[0])
+        if self._finished:  # a later language: the first frame is long gone
+            self._finish_screen(home)
+            self._schedule_builds()
+        else:
+            self._unfinished.append(home)
+        return entry
+
     def ensure_built(self) -> None:
-        """Finish the window and build every screen still waiting, at once: for whoever
-        asks for all of them (``screens``, ``findChild``)."""
+        """Finish the window and build every screen of the current language still waiting,
+        at once: for whoever asks for all of them (``screens``, ``findChild``)."""
         self._finish_first_screens()
         while self._pending:
             name, build = self._pending.pop(0)
             self._add(name, build())
 
     def _build_in_turns(self) -> None:
-        """Just after the first frame: finish the window, then build the waiting screens one
-        per event-loop turn, so a tap in between waits for one screen at most."""
-        self._finish_first_screens()
+        """Just after the first frame: finish the window, then, one per event-loop turn,
+        finish the first screens and build the waiting ones, the current language's first
+        and then the other's, so a tap in between waits for one step at most and a
+        language switch finds its screens built."""
+        if not self._finished:
+            self._finish()
         self._schedule_builds()
 
+    def _work_left(self) -> bool:
+        return bool(self._unfinished or any(pending for _, pending, _ in self._languages.values())
+                    or any(lang not in self._languages for lang in LANGUAGE_NAMES))
+
     def _schedule_builds(self) -> None:
-        if self._pending and not self._building:
+        if self._finished and not self._building and self._work_left():
             self._building = True
-            QTimer.singleShot(0, self._build_next)
+            QTimer.singleShot(0, self, self._build_next)  # dropped if the window goes
 
     def _build_next(self) -> None:
         self._building = False
-        if self._pending:
-            name, build = self._pending.pop(0)
-            self._add(name, build())
+        if self._unfinished:
+            self._finish_screen(self._unfinished.pop())
+        else:
+            current = self._languages[self.language]
+            others = [entry for lang, entry in self._languages.items() if lang != self.language]
+            waiting = next((entry for entry in (current, *others) if entry[1]), None)
+            if waiting is not None:
+                screens, pending, _ = waiting
+                name, build = pending.pop(0)
+                self._add(name, build(), screens)
+            else:
+                unplanned = [lang for lang in LANGUAGE_NAMES if lang not in self._languages]
+                if unplanned:
+                    self._plan_language(unplanned[0])
         self._schedule_builds()
 
     def _build_named(self, name: str) -> None:
@@ -314,13 +336,14 @@ class KioskWindow(LockedWindow):
             every.update((id(screen), screen) for screen in screens.values())
         return list(every.values())
 
-    def _add(self, name: str, screen: Screen) -> None:
-        """Every screen takes the current colours and text size here, as it joins."""
+    def _add(self, name: str, screen: Screen, screens: dict[str, Screen] | None = None) -> None:
+        """Every screen takes the current colours and text size here, as it joins its
+        language's screens (the current language's unless ``screens`` says otherwise)."""
         if self._finished:  # else _finish_first_screens() does it
             self._paints_background(screen)
             no_context_menus(screen)
         self._restyle(screen)
-        self._screens[name] = screen
+        (self._screens if screens is None else screens)[name] = screen
         if self.stack.indexOf(screen) < 0:  # a screen shared by every language joins once
             self.stack.addWidget(screen)
 

@@ -156,9 +156,12 @@ class StaffEntrance(QObject):
         return screen.content if screen is not None and isValid(screen) else None
 
     # --- screens ---------------------------------------------------------------------------
+    # The staff screens are in English for every language, so each language's plan gets
+    # the same two screens (the window keeps every language's screens once built).
     def _make_pad(self, window: KioskWindow) -> Screen:
         self.bind(window)
-        self._pad_screen = DeferredScreen("screen-pin", "Staff PIN", self._build_pad)
+        if self._pad_screen is None or not isValid(self._pad_screen):
+            self._pad_screen = DeferredScreen("screen-pin", "Staff PIN", self._build_pad)
         return self._pad_screen
 
     def _build_pad(self) -> Screen:
@@ -175,7 +178,9 @@ class StaffEntrance(QObject):
 
     def _make_view(self, window: KioskWindow) -> Screen:
         self.bind(window)
-        self._view_screen = DeferredScreen("screen-staff", "Callback queue", self._build_view)
+        if self._view_screen is None or not isValid(self._view_screen):
+            self._view_screen = DeferredScreen("screen-staff", "Callback queue",
+                                               self._build_view)
         return self._view_screen
 
     def _build_view(self) -> Screen:
