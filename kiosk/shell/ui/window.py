@@ -8,6 +8,10 @@ sees: each screen wears its own copy of the stylesheet, and a look change (text 
 contrast) restyles the top bar and the visible screen only; the others are restyled when
 they are next shown. Screens are built one per event-loop turn after the first frame, and
 each language's screens are kept once built, so switching back and forth builds nothing.
+
+Over 300 lines for a reason: building, restyling and showing screens share one set of
+bookkeeping (what is built, waiting, stale, and in which language), and each path has to
+keep it consistent with the others; the top bar and the screen contract are elsewhere.
 """
 
 from __future__ import annotations
