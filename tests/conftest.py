@@ -49,6 +49,32 @@ def collect_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
+def stray_windows(qapp) -> Iterator[list[str]]:
+    """Every window other than the kiosk's shown while the test runs: a widget made
+    visible before it has a parent is a window of its own, which flashes on the glass and
+    takes the kiosk window's focus."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Spy(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.shown: list[str] = []
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+            if (event.type() == QEvent.Type.Show and watched.isWidgetType()
+                    and watched.isWindow() and watched.objectName() != "kiosk-window"):
+                self.shown.append(f"{type(watched).__name__} {watched.objectName()}")
+            return False
+
+    spy = Spy()
+    qapp.installEventFilter(spy)
+    try:
+        yield spy.shown
+    finally:
+        qapp.removeEventFilter(spy)
+
+
+@pytest.fixture
 def make_config(tmp_path: Path) -> Callable[..., Path]:
     """Writes a valid config (SQLite queue in tmp_path), with per-section overrides."""
 

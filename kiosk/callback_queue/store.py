@@ -237,14 +237,8 @@ class CallbackStore(ClosesOnExit):
         """One page of requests ordered by creation time, optionally of one status."""
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must not be negative")
-        order = (
-            (_requests.c.created_at.desc(), _requests.c.id.desc())
-            if newest_first
-            else (_requests.c.created_at.asc(), _requests.c.id.asc())
-        )
-        stmt = select(_requests).order_by(*order).offset(offset).limit(limit)
-        if status is not None:
-            stmt = stmt.where(_requests.c.status == Status(status).value)
+        stmt = select(_requests).order_by(*_key_order(newest_first)).offset(offset).limit(limit)
+        stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)]
 
@@ -273,8 +267,7 @@ class CallbackStore(ClosesOnExit):
                 stmt = stmt.where(columns <= bound if inclusive else columns < bound)
             else:
                 stmt = stmt.where(columns >= bound if inclusive else columns > bound)
-        if status is not None:
-            stmt = stmt.where(_requests.c.status == Status(status).value)
+        stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)]
 
@@ -301,8 +294,7 @@ class CallbackStore(ClosesOnExit):
         created = _requests.c.created_at
         stmt = (select(created).order_by(created.desc() if newest_first else created.asc())
                 .offset(skip - back).limit(back + 1))
-        if status is not None:
-            stmt = stmt.where(_requests.c.status == Status(status).value)
+        stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             stamps = list(conn.execute(stmt).scalars())
         if len(stamps) <= back:
@@ -315,8 +307,7 @@ class CallbackStore(ClosesOnExit):
             return self._page_at_sorted(skip, status, limit, newest_first)
         stmt = (select(_requests).where(created <= moment if newest_first else created >= moment)
                 .order_by(*_key_order(newest_first)).limit(limit + ahead))
-        if status is not None:
-            stmt = stmt.where(_requests.c.status == Status(status).value)
+        stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)][ahead:]
 
@@ -324,8 +315,7 @@ class CallbackStore(ClosesOnExit):
                         newest_first: bool) -> list[CallbackRequest]:
         stmt = (select(_requests.c.created_at, _requests.c.id)
                 .order_by(*_key_order(newest_first)).offset(skip - 1).limit(1))
-        if status is not None:
-            stmt = stmt.where(_requests.c.status == Status(status).value)
+        stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             found = conn.execute(stmt).first()
         if found is None:
@@ -339,15 +329,13 @@ class CallbackStore(ClosesOnExit):
         stmt = (
             select(_requests).where(_requests.c.id > after_id).order_by(_requests.c.id).limit(limit)
         )
-        if status is not None:
-            stmt = stmt.where(_requests.c.status == Status(status).value)
+        stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)]
 
     def count(self, status: Status | None = None) -> int:
         stmt = select(func.count()).select_from(_requests)
-        if status is not None:
-            stmt = stmt.where(_requests.c.status == Status(status).value)
+        stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
 
@@ -543,6 +531,11 @@ class CallbackStore(ClosesOnExit):
         # pg_notify is transactional: listeners hear of the change only if it commits.
         if self._is_pg:
             conn.execute(select(func.pg_notify(LISTEN_CHANNEL, str(request_id))))
+
+
+def _of_status(stmt: Any, status: Status | None) -> Any:
+    """``stmt`` narrowed to one status, or as it is for all of them."""
+    return stmt if status is None else stmt.where(_requests.c.status == Status(status).value)
 
 
 def _key_order(newest_first: bool) -> tuple[Any, Any]:

@@ -14,7 +14,8 @@ from kiosk.shell.i18n import extract_messages, locale_dir, missing_translations
 PATIENT_MODULES = ("education/ui/home.py", "education/ui/section.py", "education/ui/read_aloud.py",
                    "consult/ui/form.py", "shell/ui/touch_keyboard.py",
                    "shell/ui/idle_warning.py", "shell/ui/top_bar.py",
-                   "consult/ui/thank_you.py", "consult/ui/unavailable.py")
+                   "consult/ui/thank_you.py", "consult/ui/unavailable.py",
+                   "consult/ui/message_screen.py")
 
 
 def patient_messages() -> set[str]:

@@ -190,31 +190,12 @@ def test_a_queue_folder_gone_outside_the_data_folder_asks_patients_to_call_until
         assert [r.name for r in store.page(limit=10)] == ["Ana Ruiz"]
 
 
-def test_the_call_us_screen_opens_no_window_of_its_own(qtbot) -> None:
-    from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication
-
+def test_the_call_us_screen_opens_no_window_of_its_own(qtbot, stray_windows) -> None:
     from kiosk.consult.ui.unavailable import ConsultUnavailableScreen
     from kiosk.shell.i18n import translator
 
-    class WindowsShown(QObject):
-        def __init__(self) -> None:
-            super().__init__()
-            self.shown: list[str] = []
-
-        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
-            if event.type() == QEvent.Type.Show and watched.isWidgetType() and \
-                    watched.isWindow():
-                self.shown.append(type(watched).__name__)
-            return False
-
-    spy = WindowsShown()
-    QApplication.instance().installEventFilter(spy)
-    try:
-        for phone in ("(555) 010-2000", ""):
-            screen = ConsultUnavailableScreen(translator("en"), phone)
-            qtbot.addWidget(screen)
-            assert screen.phone.isVisibleTo(screen) is bool(phone)
-    finally:
-        QApplication.instance().removeEventFilter(spy)
-    assert spy.shown == []  # built inside the kiosk window, never as windows of their own
+    for phone in ("(555) 010-2000", ""):
+        screen = ConsultUnavailableScreen(translator("en"), phone)
+        qtbot.addWidget(screen)
+        assert screen.phone.isVisibleTo(screen) is bool(phone)
+    assert stray_windows == []  # built inside the kiosk window, never as windows of their own
