@@ -119,6 +119,14 @@ def kiosk(build, make_config):
     return build(make_config())
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL for an empty queue database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """One throwaway PostgreSQL for the whole run (Debian's binaries, run as `postgres`)."""

@@ -23,11 +23,10 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 DOWN_URL = "postgresql+psycopg://kiosk@127.0.0.1:9/queue"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
-    return str(request.getfixturevalue("pg_url"))
+@pytest.fixture
+def url(store_url: str) -> str:
+    """An empty queue database, once on SQLite and once on PostgreSQL (tests/conftest)."""
+    return store_url
 
 
 def beat(kiosk_id: str, last_seen: datetime, **changes: object) -> Heartbeat:
