@@ -168,6 +168,7 @@ def _consult_screens(config: Config, keeper: QueueKeeper
 
     def screens(window: KioskWindow, language: str) -> list[tuple[str, ScreenFactory]]:
         tr = translator(language)  # built in the background for a language not yet shown
+
         def consult() -> Screen:
             from kiosk.consult.ui.form import ConsultScreen  # built after the first frame
 

@@ -49,10 +49,11 @@ class KioskWindow(LockedWindow):
     """Holds the patient screens and shows one at a time.
 
     Before the first frame it builds only the top bar and the plan's first screen (Home);
-    the idle guard and the kiosk-mode key lock start at the first paint. ``ensure_built``
-    does the rest (the other screens, the idle warning, focus and context-menu policies,
-    each first screen's ``finish_building``): just after the first paint, or at once when
-    anything asks for a screen or a child widget.
+    the idle guard and the kiosk-mode key lock start at the first paint. Just after it,
+    ``_build_in_turns`` does the rest one event-loop turn at a time (the idle warning and
+    policies, each first screen's ``finish_building``, the other screens, then the other
+    language's); showing a screen builds it at once, and ``ensure_built`` builds all of the
+    current language for whoever asks for a screen or a child widget.
     """
 
     staff_requested = Signal()
@@ -66,8 +67,6 @@ class KioskWindow(LockedWindow):
         self.language = config.kiosk.language
         self.theme = "calm"
         self.text_size = "default"
-        self._screens: dict[str, Screen] = {}  # the current language's
-        self._pending: list[tuple[str, ScreenFactory]] = []
         #: language -> (its screens, those still to build, its section order), once planned.
         self._languages: dict[str, tuple[dict[str, Screen], list, list[str]]] = {}
         self._unfinished: list[Screen] = []
@@ -107,6 +106,16 @@ class KioskWindow(LockedWindow):
         # Watch for visitors as soon as Home is on the glass; finish building just after.
         after_first_paint(self, self._install_filters)
         after_first_paint(self, self._build_in_turns, DEFERRED_BUILD_MS)
+
+    @property
+    def _screens(self) -> dict[str, Screen]:
+        """The current language's screens built so far."""
+        return self._languages[self.language][0]
+
+    @property
+    def _pending(self) -> list[tuple[str, ScreenFactory]]:
+        """The current language's screens still to build."""
+        return self._languages[self.language][1]
 
     @property
     def tr_(self) -> Translator:
@@ -154,8 +163,7 @@ class KioskWindow(LockedWindow):
         so nobody ever sees a screen missing. A language planned before keeps its screens.
         """
         entry = self._languages.get(self.language) or self._plan_language(self.language)
-        self._screens, self._pending, sections = entry
-        self.navigator = Navigator(sections)
+        self.navigator = Navigator(entry[2])
         self._label_top_bar()
         if self.idle_warning is not None:
             self.idle_warning.set_translator(self.tr_)
