@@ -28,8 +28,9 @@ class MessageScreen(Screen):
         home.setProperty("role", "primary")
         home.clicked.connect(self.finished)
         column = QVBoxLayout(self)
-        column.setContentsMargins(80, 40, 80, 40)
-        column.setSpacing(32)
+        # Tight enough that the call-us screen's five lines fit a 1024×600 panel unsquashed.
+        column.setContentsMargins(80, 24, 80, 24)
+        column.setSpacing(20)
         column.addStretch(1)
         for label in (self.message, *self.lines):
             column.addWidget(label)
