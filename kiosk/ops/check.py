@@ -11,7 +11,7 @@ from kiosk.education.content import LANGUAGES, check_all_languages
 from kiosk.shell.i18n import extract_messages, locale_dir, missing_translations
 
 # The patient sees these modules; staff screens and the out-of-order page stay in English.
-PATIENT_MODULES = ("education/ui/home.py", "education/ui/section.py", "education/ui/read_aloud.py",
+PATIENT_MODULES = ("education/ui/home.py", "education/ui/section.py", "shell/ui/speech.py",
                    "consult/ui/form.py", "shell/ui/touch_keyboard.py",
                    "shell/ui/idle_warning.py", "shell/ui/top_bar.py",
                    "consult/ui/thank_you.py", "consult/ui/unavailable.py",

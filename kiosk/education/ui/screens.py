@@ -14,7 +14,7 @@ from kiosk.shell.navigation import CONSULT, section_screen
 from kiosk.shell.ui.screen import Screen, ScreenFactory
 
 if TYPE_CHECKING:
-    from kiosk.education.ui.read_aloud import ReadAloud
+    from kiosk.shell.ui.speech import Speaker
     from kiosk.shell.ui.window import KioskWindow
 
 
@@ -26,7 +26,7 @@ class EducationScreens:
         self._clinic_name = clinic_name
         self._speech_engine = speech_engine
         self._load_content = load_content
-        self._speaker: ReadAloud | None = None
+        self._speaker: Speaker | None = None
 
     def plan(self, window: KioskWindow, language: str
              ) -> tuple[ScreenFactory, list[tuple[str, ScreenFactory]], list[str]]:
@@ -37,12 +37,12 @@ class EducationScreens:
         return (lambda: self._home(window, content), sections,
                 [s.id for s in content.sections])
 
-    def speaker(self, window: KioskWindow) -> ReadAloud:
+    def speaker(self, window: KioskWindow) -> Speaker:
         """The sections' speaker, made when the first section is built."""
         if self._speaker is None:
-            from kiosk.education.ui.read_aloud import ReadAloud
+            from kiosk.shell.ui.speech import Speaker
 
-            self._speaker = ReadAloud(self._speech_engine, window)
+            self._speaker = Speaker(self._speech_engine, window)
         return self._speaker
 
     def speech_state(self) -> str:

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.education.content import Card, Section
-from kiosk.education.ui.read_aloud import ReadAloud
 from kiosk.education.ui.tile import Tile
 from kiosk.shell.i18n import Translator
 from kiosk.shell.theme import Palette
 from kiosk.shell.ui.icons import icon
 from kiosk.shell.ui.screen import Screen
+from kiosk.shell.ui.speech import Speaker
 from kiosk.shell.ui.touch import SwipeDetector, kinetic_scroll_area
 
 # Long lines are hard to follow; beyond this the text column stays centred.
@@ -109,7 +109,7 @@ class SectionScreen(Screen):
         section: Section,
         next_title: str | None,
         tr: Translator,
-        read_aloud: ReadAloud | None = None,
+        read_aloud: Speaker | None = None,
         language: str = "en",
     ) -> None:
         super().__init__()

@@ -142,9 +142,9 @@ def test_read_aloud_speaks_the_section_and_stops_on_a_second_tap(qtbot, kiosk):
     kiosk.show_screen("section-aftercare")
     button = kiosk.screens["section-aftercare"].findChild(QAbstractButton, "read-aloud")
     assert button.isVisible()
-    from kiosk.education.ui.read_aloud import ReadAloud
+    from kiosk.shell.ui.speech import Speaker
 
-    engine = kiosk.findChild(ReadAloud).engine
+    engine = kiosk.findChild(Speaker).engine
     spoken: list[str] = []
     engine.aboutToSynthesize.connect(lambda _id: spoken.append("start"))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

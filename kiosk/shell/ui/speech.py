@@ -1,4 +1,4 @@
-"""Reads a section aloud with Qt's text-to-speech, or reports that this machine cannot speak.
+"""The kiosk's one speaker: Qt's text-to-speech behind a small interface, or "cannot speak".
 
 The speech module is imported on first use, not for the first frame.
 """
@@ -28,7 +28,7 @@ def _quiet_qt() -> Iterator[None]:
         qInstallMessageHandler(previous)
 
 
-class ReadAloud(QObject):
+class Speaker(QObject):
     """One speaker per kiosk: starting a new reading stops the previous one."""
 
     speaking_changed = Signal(bool)
