@@ -14,9 +14,11 @@ from kiosk.shell.ui.lockdown import LockedWindow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import tzinfo
 
     from kiosk.callback_queue.outbox import ResilientQueue
     from kiosk.consult.ui.queue_keeper import QueueKeeper
+    from kiosk.insights.ui.counting import UsageCounter
     from kiosk.shell.ui.queue_worker import QueueWorker
     from kiosk.shell.ui.screen import Screen, ScreenFactory
     from kiosk.shell.ui.window import KioskWindow
@@ -69,20 +71,55 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     consult = _consult_screens(config, keeper)
     staff = staff_screens(config)
 
+    counted: list[UsageCounter] = []  # the window's, made just after it
+
     def plan_for(window: KioskWindow, language: str) -> ScreenPlan:
         home, sections, order = education.plan(window, language)
-        return ScreenPlan(home, [*sections, *consult(window, language), *staff(window)], order)
+        screens = [*sections, *consult(window, language), *staff(window)]
+        return ScreenPlan(home, [(name, _counted(factory, counted)) for name, factory in screens],
+                          order)
 
     window = KioskWindow(config, plan_for, kiosk_mode)
     worker.setParent(window)
     keeper.setParent(window)
     window.queue_worker = worker
     window.queue_keeper = keeper
+    # Before the keeper's shutdown below: the last counts reach the worker before it stops.
+    window.usage = _usage_counter(window, worker, config)
+    counted.append(window.usage)
     keeper.available_changed.connect(lambda ok: _offer_consult(window, ok))
     keeper.start_after(WARM_UP_MS)
     QApplication.instance().aboutToQuit.connect(keeper.shutdown)
     _start_heartbeat(window, worker, config, education.speech_state)
     return window
+
+
+def _counted(factory: ScreenFactory, counted: list[UsageCounter]) -> ScreenFactory:
+    """``factory``, whose screen the window's usage counter listens to once it is built."""
+    def build() -> Screen:
+        screen = factory()
+        return counted[0].watch(screen) if counted else screen
+
+    return build
+
+
+def _usage_counter(window: KioskWindow, worker: QueueWorker, config: Config) -> UsageCounter:
+    """The anonymous counts (kiosk.insights): counted on the GUI thread, written in batches
+    on the queue worker every few minutes, at each idle reset and at shutdown."""
+    from kiosk.insights.tally import Tally, clinic_time_zone, today_in
+    from kiosk.insights.ui.counting import UsageCounter
+
+    tz, _name = clinic_time_zone(config)
+
+    def flush(fn: Callable) -> None:
+        def write(queue: ResilientQueue) -> int:
+            from kiosk.callback_queue.usage import add_counts
+
+            return fn(lambda rows: add_counts(queue.store().engine, rows))
+
+        worker.run(write, _ignore, _ignore, log_failure=False)
+
+    return UsageCounter(window, Tally(config.kiosk_id, today_in(tz)), flush)
 
 
 def _offer_consult(window: KioskWindow, available: bool) -> None:
@@ -124,7 +161,7 @@ def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
 
 
 def _ignore(_value: object) -> None:
-    """The heartbeat logs its own failures, once per outage."""
+    """The heartbeat and the counts log their own failures, once per outage."""
 
 
 def _prepare_data_dir(config: Config) -> None:
@@ -134,10 +171,12 @@ def _prepare_data_dir(config: Config) -> None:
 
 
 def _queue_worker(config: Config) -> QueueWorker:
+    from kiosk.insights.tally import clinic_time_zone
     from kiosk.ops.paths import database_url, outbox_path, prepare_data_dir
     from kiosk.shell.ui.queue_worker import QueueWorker
 
     retention_days = config.staff.retention_days
+    tz, _name = clinic_time_zone(config)
 
     def open_queue():  # runs on the worker thread, after the first frame
         import kiosk.callback_queue.validation  # noqa: F401 - warm the form's first submit
@@ -145,16 +184,17 @@ def _queue_worker(config: Config) -> QueueWorker:
 
         prepare_data_dir(config)  # where the outbox and the default queue live
         queue = ResilientQueue(database_url(config), outbox_path(config), merge_sent_again=True)
-        _purge_expired(queue, retention_days)
+        _purge_expired(queue, retention_days, tz)
         return queue
 
     return QueueWorker(open_queue)
 
 
-def _purge_expired(queue: ResilientQueue, retention_days: int) -> None:
-    """Closed requests past retention go, with their personal data, each time the kiosk starts."""
+def _purge_expired(queue: ResilientQueue, retention_days: int, tz: tzinfo | None) -> None:
+    """Closed requests past retention go, with their personal data, each time the kiosk
+    starts; their anonymous figures per day stay (see callback_queue.usage)."""
     try:
-        removed = queue.store().purge_closed(retention_days)
+        removed = queue.store().purge_closed(retention_days, tz=tz)
         if removed:
             log.info("retention: deleted %d closed request(s)", removed)
     except Exception:  # retention is housekeeping: never stop the kiosk for it

@@ -1,4 +1,4 @@
-"""The command line: run (default), staff, check, set-pin, export, status, self-test."""
+"""The command line: run (default), staff, check, set-pin, export, report, status, self-test."""
 
 from __future__ import annotations
 
@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="write the queue to stdout")
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--status", default=None, help="only requests with this status")
+    report = commands.add_parser(
+        "report", parents=[common],
+        help="anonymous usage counts and callback figures per day (text, CSV or HTML)")
+    report.add_argument("--days", type=int, default=14, metavar="N",
+                        help="the last N days, today included (default 14)")
+    report.add_argument("--format", choices=["text", "csv", "html"], default="text")
     commands.add_parser(
         "status",
         parents=[common],
@@ -79,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.staff.commands import export
 
         return export(config_path, fmt=args.format, status=args.status)
+    if command == "report":
+        from kiosk.insights.command import report
+
+        return report(config_path, days=args.days, fmt=args.format)
     if command == "status":
         from kiosk.ops.status import run_status
 

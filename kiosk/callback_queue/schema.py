@@ -34,7 +34,7 @@ from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_KEY = "schema_version"
 # Any constant works; it only has to be the same in every process that opens the database.
 _PG_MIGRATION_LOCK = 0x6B696F736B  # "kiosk"
@@ -174,6 +174,36 @@ def _kiosk_heartbeats_v3(md: MetaData) -> Table:
     )
 
 
+def _usage_counts_v4(md: MetaData) -> Table:
+    # Anonymous counts per local day, kiosk, counter and key (a section id, a language,
+    # a form step): never a name, a phone or anything that follows one visitor.
+    return Table(
+        "usage_counts",
+        md,
+        Column("day", String(10), primary_key=True),  # YYYY-MM-DD in the clinic's time
+        Column("kiosk_id", String(64), primary_key=True),
+        Column("counter", String(32), primary_key=True),
+        Column("key", String(64), primary_key=True),
+        Column("n", BigInteger, nullable=False),
+    )
+
+
+def _callback_archive_v4(md: MetaData) -> Table:
+    # What retention keeps of the requests it deletes: per local day and kiosk, how many
+    # there were, were called, reached and booked, and how many minutes each waited for its
+    # first call (figure "first_call_min", key = the minutes), so the report's figures for
+    # a day survive the purge of its personal data.
+    return Table(
+        "callback_archive",
+        md,
+        Column("day", String(10), primary_key=True),
+        Column("kiosk_id", String(64), primary_key=True),
+        Column("figure", String(32), primary_key=True),
+        Column("key", String(64), primary_key=True),
+        Column("n", BigInteger, nullable=False),
+    )
+
+
 def _build_v1() -> MetaData:
     md = MetaData()
     _meta_v1(md)
@@ -189,16 +219,24 @@ def _build_v2() -> MetaData:
     return md
 
 
-def _build_current() -> MetaData:
+def _build_v3() -> MetaData:
     md = _build_v2()
     _pin_lockout_v3(md)
     _kiosk_heartbeats_v3(md)
     return md
 
 
+def _build_current() -> MetaData:
+    md = _build_v3()
+    _usage_counts_v4(md)
+    _callback_archive_v4(md)
+    return md
+
+
 #: The released schemas, kept so tests (and old kiosks) can create them exactly.
 V1_METADATA = _build_v1()
 V2_METADATA = _build_v2()
+V3_METADATA = _build_v3()
 #: The schema this code reads and writes.
 METADATA = _build_current()
 meta_table = METADATA.tables["meta"]
@@ -206,6 +244,8 @@ requests_table = METADATA.tables["callback_requests"]
 audit_table = METADATA.tables["audit_log"]
 pin_lockout_table = METADATA.tables["pin_lockout"]
 kiosk_heartbeats_table = METADATA.tables["kiosk_heartbeats"]
+usage_counts_table = METADATA.tables["usage_counts"]
+callback_archive_table = METADATA.tables["callback_archive"]
 
 
 def _migrate_1_to_2(conn: Connection) -> None:
@@ -256,8 +296,17 @@ def _migrate_2_to_3(conn: Connection) -> None:
     _kiosk_heartbeats_v3(md).create(conn)
 
 
+def _migrate_3_to_4(conn: Connection) -> None:
+    """Add the anonymous usage counts and the callback figures retention keeps."""
+    md = MetaData()
+    _usage_counts_v4(md).create(conn)
+    _callback_archive_v4(md).create(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4,
+}
 
 
 def read_version(conn: Connection) -> int | None:
@@ -288,6 +337,12 @@ def create_v2(conn: Connection) -> None:
     """Create the version-2 schema, as the second release did (used by migration tests)."""
     V2_METADATA.create_all(conn)
     _write_version(conn, 2)
+
+
+def create_v3(conn: Connection) -> None:
+    """Create the version-3 schema, as the third release did (used by migration tests)."""
+    V3_METADATA.create_all(conn)
+    _write_version(conn, 3)
 
 
 def upgrade(conn: Connection) -> int:

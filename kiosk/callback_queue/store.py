@@ -14,7 +14,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, func, select, tuple_
@@ -41,6 +41,7 @@ from kiosk.callback_queue.model import (
     check_transition,
     utc_now,
 )
+from kiosk.callback_queue.usage import archive_requests
 
 log = logging.getLogger(__name__)
 
@@ -427,8 +428,13 @@ class CallbackStore(ClosesOnExit):
         log.info("request %d: note added by %s", request_id, actor)
         return self.get(request_id)
 
-    def purge_closed(self, older_than_days: int, now: datetime | None = None) -> int:
-        """Delete closed requests (and their audit rows) untouched for that many days."""
+    def purge_closed(self, older_than_days: int, now: datetime | None = None,
+                     tz: tzinfo | None = None) -> int:
+        """Delete closed requests (and their audit rows) untouched for that many days.
+
+        Their anonymous figures (per local day in ``tz``, None for the machine's: how many,
+        called, reached, booked, minutes to the first call) are kept in the same
+        transaction, so the report of a purged day does not change."""
         if older_than_days < 0:
             raise ValueError("older_than_days must not be negative")
         cutoff = (now or self._now()) - timedelta(days=older_than_days)
@@ -436,6 +442,7 @@ class CallbackStore(ClosesOnExit):
             _requests.c.status == Status.CLOSED.value, _requests.c.updated_at < cutoff
         )
         with self._writing() as conn:
+            archive_requests(conn, doomed, tz)
             conn.execute(_audit.delete().where(_audit.c.request_id.in_(doomed)))
             purged = conn.execute(_requests.delete().where(_requests.c.id.in_(doomed))).rowcount
             if purged:

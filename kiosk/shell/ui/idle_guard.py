@@ -23,6 +23,10 @@ _INPUT_EVENTS = frozenset(
         QEvent.Type.Wheel,
     }
 )
+#: Input that starts a visit; a pointer merely moving over the glass does not.
+_PRESS_EVENTS = frozenset(
+    {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
+)
 
 
 class IdleGuard(QObject):
@@ -30,6 +34,9 @@ class IdleGuard(QObject):
     countdown = Signal(int)  # seconds left, once a second while warning
     warning_cancelled = Signal()
     expired = Signal()
+    #: The first press after the kiosk rested (started, reset, or found pristine when idle):
+    #: someone new is at the kiosk. `rest()` marks a rest (the attract screen may call it).
+    visit_started = Signal()
 
     def __init__(
         self,
@@ -50,6 +57,7 @@ class IdleGuard(QObject):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._on_tick)
         self.enabled = True
+        self._resting = True
 
     @property
     def warning(self) -> bool:
@@ -61,6 +69,9 @@ class IdleGuard(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() in _INPUT_EVENTS and self.enabled:
+            if self._resting and event.type() in _PRESS_EVENTS:
+                self._resting = False
+                self.visit_started.emit()
             self.poke()
         return False
 
@@ -71,7 +82,12 @@ class IdleGuard(QObject):
             self.warning_cancelled.emit()
         self._idle.start()
 
+    def rest(self) -> None:
+        """The kiosk is waiting for its next visitor: the next press starts a visit."""
+        self._resting = True
+
     def stop(self) -> None:
+        self._resting = True
         self._idle.stop()
         if self._tick.isActive():
             self._tick.stop()
@@ -79,6 +95,7 @@ class IdleGuard(QObject):
 
     def _on_idle(self) -> None:
         if self._is_pristine():
+            self._resting = True
             return
         self._warn_deadline = time.monotonic() + self._warning_s
         self._tick.start()

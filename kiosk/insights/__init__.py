@@ -1,0 +1,1 @@
+"""What the clinic learns (anonymous): the kiosk's counts, the `report` command and its charts."""

@@ -1,0 +1,1 @@
+"""The kiosk side of the counts: what the window and its screens say, counted."""
