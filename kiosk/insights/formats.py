@@ -49,7 +49,7 @@ def _summary_lines(report: Report) -> list[str]:
         f"90th percentile {_minutes(report.p90_first_call_min)}",
         f"Reached: {_percent(report.share_reached)} ({t.reached} of {t.requests})",
         f"Booked: {_percent(report.share_scheduled)} ({t.scheduled} of {t.requests})",
-        f"Overdue now: {report.overdue} ({report.overdue_rule})",
+        f"Overdue now: {report.overdue}: {report.overdue_rule}",
     ]
 
 
@@ -133,7 +133,7 @@ text-align:right}td:first-child,th:first-child,td.l,th.l{text-align:left}
 def svg_bars(title: str, bars: list[tuple[str, int]], *, width: int = 720, height: int = 260,
              colour: str = "#1f6f8b", label_every: int = 1) -> str:
     """An inline SVG bar chart: one bar per (label, value), its value above it."""
-    left, right, top, bottom = 36, 12, 28, 56
+    left, right, top, bottom = 36, 12, 44, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((v for _l, v in bars), default=0) or 1
     step = plot_w / max(len(bars), 1)
@@ -182,7 +182,7 @@ def render_html(report: Report, clinic_name: str = "") -> str:
            '<div class="figures">']
     out += [f'<div class="figure">{escape(name)}<b>{escape(value)}</b></div>'
             for name, value in figures]
-    out += ["</div>", f"<p>Overdue: {escape(report.overdue_rule)}.</p>",
+    out += ["</div>", f"<p>Overdue now counts {escape(report.overdue_rule)}.</p>",
             "<h2>Requests per day</h2>",
             svg_bars("Requests per day", [(d[5:], n) for d, n in per_day], label_every=every),
             "<h2>Time from request to first call</h2>",

@@ -131,11 +131,12 @@ def callback_within(config: Any) -> tuple[timedelta, str]:
     """The clinic's callback target (``[staff] callback_within_min`` when the config has it)."""
     minutes = getattr(config.staff, "callback_within_min", None) if config is not None else None
     if minutes:
-        return timedelta(minutes=int(minutes)), f"still new {_duration(int(minutes))} after " \
-                                                 "the request ([staff] callback_within_min)"
+        rule = (f"requests still new {_duration(int(minutes))} after they were made"
+                " ([staff] callback_within_min)")
+        return timedelta(minutes=int(minutes)), rule
     return (timedelta(minutes=DEFAULT_CALLBACK_WITHIN_MIN),
-            f"still new {_duration(DEFAULT_CALLBACK_WITHIN_MIN)} after the request "
-            "(no due times in this queue; the default target)")
+            f"requests still new {_duration(DEFAULT_CALLBACK_WITHIN_MIN)} after they were "
+            "made (no due times in this queue, no callback target in the config)")
 
 
 def _duration(minutes: int) -> str:
@@ -162,6 +163,7 @@ def build_report(engine: Any, days: int, *, tz: tzinfo | None = None, tz_name: s
         counts=read_counts(engine, first_day, last_day),
         days=callback_figures(engine, first_day, last_day, tz),
         overdue=overdue_now(engine, now, within),
-        overdue_rule=overdue_rule or f"still new {_duration(int(within.total_seconds() // 60))}"
-                                     " after the request",
+        overdue_rule=overdue_rule or "requests still new "
+                                     f"{_duration(int(within.total_seconds() // 60))} after"
+                                     " they were made",
     )
