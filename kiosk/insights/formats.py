@@ -17,7 +17,7 @@ CSV_COLUMNS = ("kind", "day", "kiosk_id", "figure", "key", "value")
 FORMATS = ("text", "csv", "html")
 
 
-def _minutes(value: int | None) -> str:
+def minutes_text(value: int | None) -> str:
     if value is None:
         return "-"
     if value < 120:
@@ -27,7 +27,7 @@ def _minutes(value: int | None) -> str:
     return f"{value / 1440:.1f} d"
 
 
-def _percent(value: float | None) -> str:
+def percent_text(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
@@ -45,10 +45,10 @@ def _summary_lines(report: Report) -> list[str]:
     t = report.totals
     return [
         f"Requests: {t.requests}; called: {t.called}",
-        f"Time to first call: median {_minutes(report.median_first_call_min)}, "
-        f"90th percentile {_minutes(report.p90_first_call_min)}",
-        f"Reached: {_percent(report.share_reached)} ({t.reached} of {t.requests})",
-        f"Booked: {_percent(report.share_scheduled)} ({t.scheduled} of {t.requests})",
+        f"Time to first call: median {minutes_text(report.median_first_call_min)}, "
+        f"90th percentile {minutes_text(report.p90_first_call_min)}",
+        f"Reached: {percent_text(report.share_reached)} ({t.reached} of {t.requests})",
+        f"Booked: {percent_text(report.share_scheduled)} ({t.scheduled} of {t.requests})",
         f"Overdue now: {report.overdue}: {report.overdue_rule}",
     ]
 
@@ -62,7 +62,7 @@ def render_text(report: Report) -> str:
     for f in report.days:
         lines.append(f"  {f.day}  {f.kiosk_id[:16]:<16}  {f.requests:>8}  {f.called:>6}  "
                      f"{f.reached:>7}  {f.scheduled:>6}  "
-                     f"{_minutes(_median(f))}")
+                     f"{minutes_text(_median(f))}")
     if not report.days:
         lines.append("  (no requests in this period)")
     lines += ["", "Visitors (anonymous counts, every kiosk)"]
@@ -169,10 +169,10 @@ def render_html(report: Report, clinic_name: str = "") -> str:
     every = max(1, len(per_day) // 16)
     figures = [
         ("Requests", str(t.requests)),
-        ("Median time to first call", _minutes(report.median_first_call_min)),
-        ("90th percentile", _minutes(report.p90_first_call_min)),
-        ("Reached", f"{_percent(report.share_reached)} ({t.reached})"),
-        ("Booked", f"{_percent(report.share_scheduled)} ({t.scheduled})"),
+        ("Median time to first call", minutes_text(report.median_first_call_min)),
+        ("90th percentile", minutes_text(report.p90_first_call_min)),
+        ("Reached", f"{percent_text(report.share_reached)} ({t.reached})"),
+        ("Booked", f"{percent_text(report.share_scheduled)} ({t.scheduled})"),
         ("Overdue now", str(report.overdue)),
     ]
     title = f"{clinic_name} kiosk report" if clinic_name else "Kiosk report"
@@ -194,7 +194,7 @@ def render_html(report: Report, clinic_name: str = "") -> str:
     for f in report.days:
         out.append(f"<tr><td>{f.day}</td><td class=l>{escape(f.kiosk_id)}</td>"
                    f"<td>{f.requests}</td><td>{f.called}</td><td>{f.reached}</td>"
-                   f"<td>{f.scheduled}</td><td>{_minutes(_median(f))}</td></tr>")
+                   f"<td>{f.scheduled}</td><td>{minutes_text(_median(f))}</td></tr>")
     out.append("</table><h2>Visitors (anonymous counts, every kiosk)</h2>"
                "<table><tr><th>Counter</th><th class=l>Key</th><th>Count</th></tr>")
     for counter, key, n in report.count_totals():

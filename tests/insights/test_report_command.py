@@ -8,67 +8,20 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from report_history import NAME, PHONE, seed
 
-from kiosk.callback_queue.counts import UsageCount
-from kiosk.callback_queue.model import BestTime, NewRequest, Status
-from kiosk.callback_queue.store import CallbackStore
-from kiosk.callback_queue.usage import add_counts, local_day
 from kiosk.insights.formats import CSV_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
-NAME, PHONE = "Ana María Ruiz", "+12025550101"
 
 
 def main_py(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
                           text=True, timeout=120, env=env, cwd=ROOT, encoding="utf-8")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def seed(url: str) -> list[str]:
-    """Six requests (five in the last hours, one three days old and still new), three of
-    them called after 35, 90 and 10 minutes; two reached, one booked. Returns their days."""
-    now = datetime.now(UTC)
-    base = now - timedelta(hours=4)
-    clock = Clock(base)
-    days = []
-    with CallbackStore.open(url, clock=clock) as store:
-        def submit(kiosk: str, phone: str, at: datetime) -> int:
-            days.append(local_day(at, None).isoformat())
-            return store.submit(NewRequest.create(kiosk, NAME, phone, BestTime.ANY, now=at)).id
-
-        a = submit("lobby", PHONE, base)
-        b = submit("lobby", "+12025550102", base)
-        submit("upstairs", "+12025550103", base)
-        d = submit("upstairs", "+12025550104", base)
-        e = submit("lobby", "+12025550105", base + timedelta(minutes=60))
-        submit("lobby", "+12025550106", now - timedelta(days=3))
-        clock.now = base + timedelta(minutes=35)
-        store.set_status(a, Status.SCHEDULED, "sam")
-        clock.now = base + timedelta(minutes=70)
-        store.record_attempt(e, Status.LEFT_VOICEMAIL, "sam")
-        clock.now = base + timedelta(minutes=90)
-        store.record_attempt(b, Status.NO_ANSWER, "sam")
-        clock.now = base + timedelta(minutes=200)
-        store.set_status(b, Status.NOT_INTERESTED, "sam")
-        store.set_status(d, Status.CLOSED, "sam")
-        today = local_day(now, None).isoformat()
-        add_counts(store.engine, [UsageCount(today, "lobby", "visit", "", 7),
-                                  UsageCount(today, "lobby", "section_opened", "aftercare", 3),
-                                  UsageCount(today, "upstairs", "visit", "", 2)])
-    return days
 
 
 @pytest.fixture

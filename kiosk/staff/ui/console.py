@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
+    QToolBar,
 )
 
 from kiosk.config import Config
@@ -31,6 +33,7 @@ from kiosk.staff.ui.jobs import StaffJobs, open_store
 from kiosk.staff.ui.kiosks import KioskMonitor, KioskPanel
 from kiosk.staff.ui.pin_pad import PinChecker, PinPadScreen
 from kiosk.staff.ui.queue_view import StaffQueueView
+from kiosk.staff.ui.report import ReportView
 from kiosk.staff.ui.watch import QueueWatcher
 
 WINDOW_SIZE = (1280, 800)
@@ -56,6 +59,19 @@ class StaffConsole(QMainWindow):
         self.stack.addWidget(self.pad)
         self.stack.addWidget(self.view)
         self.setCentralWidget(self.stack)
+        # The clinic's figures, anonymous; admins only once staff accounts have roles.
+        self.report = ReportView(jobs, config)
+        self.stack.addWidget(self.report)
+        self.report.back.connect(self.show_queue)
+        self.report_button = QPushButton("Report")
+        self.report_button.setObjectName("staff-report-open")
+        self.report_button.clicked.connect(self.show_report)
+        self.toolbar = QToolBar("Views", self)
+        self.toolbar.setObjectName("staff-toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.addWidget(self.report_button)
+        self.addToolBar(self.toolbar)
+        self.toolbar.hide()
 
         self.watcher = QueueWatcher(url, jobs, self)
         self.watcher.changed.connect(self.view.refresh)
@@ -88,15 +104,33 @@ class StaffConsole(QMainWindow):
 
     @property
     def unlocked(self) -> bool:
-        return self.stack.currentWidget() is self.view
+        return self.stack.currentWidget() is not self.pad
 
     def unlock(self) -> None:
         self.stack.setCurrentWidget(self.view)
         self.view.activate()
         self.kiosks_dock.show()
+        self.toolbar.show()
         self.monitor.refresh()
 
+    def show_report(self) -> None:
+        if not self.unlocked:
+            return
+        self.stack.setCurrentWidget(self.report)
+        self.kiosks_dock.hide()  # the charts take the room
+        self.report_button.setEnabled(False)
+        self.report.refresh()
+
+    def show_queue(self) -> None:
+        if not self.unlocked:
+            return
+        self.stack.setCurrentWidget(self.view)
+        self.kiosks_dock.show()
+        self.report_button.setEnabled(True)
+
     def lock(self) -> None:
+        self.toolbar.hide()
+        self.report_button.setEnabled(True)
         self.kiosks_dock.hide()
         self.view.deactivate()
         self.stack.setCurrentWidget(self.pad)

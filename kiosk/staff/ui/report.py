@@ -1,0 +1,172 @@
+"""The staff Report view: the figures of `kiosk report`, drawn, for the clinic's admins.
+
+The report is read on the console's queue worker (``StaffJobs``) and shown here: the
+headline figures, a bar chart of requests per day, a histogram of time to first call and
+the visitors' anonymous counts. Nothing in it names a patient.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.insights.formats import minutes_text, percent_text
+from kiosk.insights.report import Report, build_report, callback_within
+from kiosk.insights.tally import clinic_time_zone
+from kiosk.shell.ui.bar_chart import BarChart
+from kiosk.staff.ui.jobs import StaffJobs
+
+DAY_CHOICES = (7, 14, 30, 90)
+_FIGURES = (
+    ("requests", "Requests"),
+    ("median", "Median time to first call"),
+    ("p90", "90th percentile"),
+    ("reached", "Reached"),
+    ("booked", "Booked"),
+    ("overdue", "Overdue now"),
+)
+
+
+def _load(days: int, config: Config, store: Any) -> Report:
+    """On the worker thread, with the console's CallbackStore."""
+    tz, tz_name = clinic_time_zone(config)
+    within, rule = callback_within(config)
+    return build_report(store.engine, days, tz=tz, tz_name=tz_name, within=within,
+                        overdue_rule=rule)
+
+
+class ReportView(QWidget):
+    """``refresh()`` reads the report for the chosen number of days; ``back`` leaves."""
+
+    back = Signal()
+    shown = Signal()  # a report arrived and is on screen (for tests and the status bar)
+
+    def __init__(self, jobs: StaffJobs, config: Config, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("staff-report")
+        self._jobs = jobs
+        self._config = config
+        self.report: Report | None = None
+
+        heading = QLabel("Report")
+        heading.setObjectName("section-title")
+        self.period = QLabel("")
+        self.period.setObjectName("staff-report-period")
+        self.period.setWordWrap(True)
+        self.days = QComboBox()
+        self.days.setObjectName("staff-report-days")
+        self.days.setAccessibleName("Days in the report")
+        for days in DAY_CHOICES:
+            self.days.addItem(f"Last {days} days", days)
+        self.days.setCurrentIndex(DAY_CHOICES.index(14))
+        self.days.currentIndexChanged.connect(lambda _i: self.refresh())
+        back = QPushButton("Back to the queue")
+        back.setObjectName("staff-report-back")
+        back.clicked.connect(self.back)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.days)
+        top.addWidget(back)
+
+        self.figures: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        for column, (name, caption) in enumerate(_FIGURES):
+            label = QLabel(caption)
+            label.setObjectName("muted")
+            value = QLabel("-")
+            value.setObjectName(f"staff-report-{name}")
+            value.setAccessibleName(caption)
+            font = value.font()
+            font.setPointSizeF(font.pointSizeF() * 1.6)
+            font.setBold(True)
+            value.setFont(font)
+            grid.addWidget(label, 0, column)
+            grid.addWidget(value, 1, column)
+            self.figures[name] = value
+        self.overdue_rule = QLabel("")
+        self.overdue_rule.setObjectName("staff-report-overdue-rule")
+        self.overdue_rule.setWordWrap(True)
+
+        self.per_day = BarChart("Requests per day")
+        self.per_day.setObjectName("staff-report-per-day")
+        self.first_call = BarChart("Requests by time to first call", colour="#b3541e")
+        self.first_call.setObjectName("staff-report-first-call")
+        charts = QHBoxLayout()
+        charts.addWidget(self.per_day, 3)
+        charts.addWidget(self.first_call, 2)
+
+        counts_title = QLabel("Visitors (anonymous counts, every kiosk)")
+        counts_title.setObjectName("field-label")
+        self.counts = QListWidget()
+        self.counts.setObjectName("staff-report-counts")
+        self.counts.setAccessibleName("Visitors' anonymous counts")
+        self.counts.setMaximumHeight(160)
+        self.error = QLabel("")
+        self.error.setObjectName("staff-report-error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.period)
+        layout.addWidget(self.error)
+        layout.addLayout(grid)
+        layout.addWidget(self.overdue_rule)
+        layout.addLayout(charts, 1)
+        layout.addWidget(counts_title)
+        layout.addWidget(self.counts)
+
+    def chosen_days(self) -> int:
+        return int(self.days.currentData())
+
+    def refresh(self) -> None:
+        self._jobs.run(self, functools.partial(_load, self.chosen_days(), self._config),
+                       self.show_report, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error.setText(f"The report could not be read: {type(exc).__name__}. "
+                           "Is the queue database reachable?")
+        self.error.show()
+
+    def show_report(self, report: Report) -> None:
+        self.report = report
+        self.error.hide()
+        t = report.totals
+        self.period.setText(f"{report.first_day} to {report.last_day}, clinic time: "
+                            f"{report.time_zone}")
+        values = {
+            "requests": str(t.requests),
+            "median": minutes_text(report.median_first_call_min),
+            "p90": minutes_text(report.p90_first_call_min),
+            "reached": f"{percent_text(report.share_reached)} ({t.reached})",
+            "booked": f"{percent_text(report.share_scheduled)} ({t.scheduled})",
+            "overdue": str(report.overdue),
+        }
+        for name, value in values.items():
+            self.figures[name].setText(value)
+        self.overdue_rule.setText(f"Overdue now counts {report.overdue_rule}.")
+        self.per_day.set_bars([(day[5:], n) for day, n in report.requests_per_day()])
+        self.first_call.set_bars(report.first_call_bins())
+        self.counts.clear()
+        totals = report.count_totals()
+        for counter, key, n in totals:
+            self.counts.addItem(f"{counter.replace('_', ' ')}{': ' + key if key else ''} — {n}")
+        if not totals:
+            self.counts.addItem("Nothing counted in this period.")
+        self.shown.emit()
