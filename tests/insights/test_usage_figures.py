@@ -137,3 +137,24 @@ def test_counts_add_up_batch_by_batch(store_url: str) -> None:
         with pytest.raises(ValueError, match="short lower-case"):
             add_counts(store.engine, [UsageCount("2026-12-01", "lobby", "visit",
                                                  "Ana María", 1)])
+
+
+def test_a_version_3_queue_gains_the_tables_and_keeps_its_rows(store_url: str) -> None:
+    from sqlalchemy import inspect
+
+    from kiosk.callback_queue import schema
+    from kiosk.callback_queue.engine import make_engine, write_transaction
+
+    engine = make_engine(store_url)
+    with write_transaction(engine) as conn:
+        schema.create_v3(conn)
+        assert not inspect(conn).has_table("usage_counts")
+    engine.dispose()
+    with CallbackStore.open(store_url) as store:
+        submit(store, Clock(T0), "lobby", "+12025550101")
+        add_counts(store.engine, [UsageCount("2026-11-30", "lobby", "visit", "", 1)])
+        assert len(callback_figures(store.engine, date(2026, 11, 30), date(2026, 11, 30),
+                                    UTC)) == 1
+        with store.engine.connect() as conn:
+            assert schema.read_version(conn) == schema.SCHEMA_VERSION == 4
+            assert inspect(conn).has_table("callback_archive")

@@ -181,3 +181,27 @@ def test_a_touch_at_rest_starts_a_visit_and_moving_does_not(qtbot, build, make_c
     touch(kiosk, "tile-aftercare", device)
     counts = {(c, k): n for (_d, c, k), n in kiosk.usage.tally.pending().items()}
     assert counts == {("visit", ""): 2, ("section_opened", "aftercare"): 2}
+
+
+def test_counts_made_just_before_closing_reach_the_database(qtbot, build, make_config,
+                                                             store_url):
+    from PySide6.QtWidgets import QApplication
+
+    kiosk = build(make_config(kiosk={"kiosk_id": "lobby"}, database={"url": store_url}))
+    tap(qtbot, kiosk, "tile-aftercare")
+    QApplication.instance().aboutToQuit.emit()  # what app.quit() sends; the worker then stops
+    assert stored(store_url) == {("visit", ""): 1, ("section_opened", "aftercare"): 1}
+
+
+def test_with_the_database_away_the_counts_wait_in_memory(qtbot, build, make_config):
+    kiosk = build(make_config(kiosk={"kiosk_id": "lobby"},
+                              database={"url": "postgresql://kiosk@127.0.0.1:9/none"}))
+    tap(qtbot, kiosk, "tile-aftercare")
+    kiosk.usage.flush()
+    qtbot.waitUntil(lambda: kiosk.usage.tally._failing, timeout=30_000)
+    tap(qtbot, kiosk, "nav-home")  # taps go on while the write failed
+    tap(qtbot, kiosk, "tile-what-is")
+    assert current(kiosk) == "screen-section-what-is"
+    counts = {(c, k): n for (_d, c, k), n in kiosk.usage.tally.pending().items()}
+    assert counts == {("visit", ""): 1, ("section_opened", "aftercare"): 1,
+                      ("section_opened", "what-is"): 1}
