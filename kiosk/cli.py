@@ -171,6 +171,9 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
         nonlocal window
         broken, window = window, build_kiosk(config_path, windowed=windowed)
         window.present()
+        usage = getattr(broken, "usage", None)
+        if usage is not None:
+            usage.flush()  # the broken window's counts, handed over before its worker stops
         worker = getattr(broken, "queue_worker", None)
         if worker is not None:
             worker.shutdown()

@@ -45,6 +45,11 @@ class UsageCounter(QObject):
         bar.lang_button.clicked.connect(lambda: self.count("language", window.language))
         bar.text_size_button.clicked.connect(lambda: self.count("text_size", window.text_size))
         bar.contrast_button.clicked.connect(lambda: self.count("contrast", window.theme))
+        # Speech mode's control, where the top bar has one (a plain search: the window's
+        # own findChild would build every screen before the first frame).
+        mode = bar.findChild(QAbstractButton, "speech-mode")
+        if mode is not None and mode.isCheckable():
+            mode.toggled.connect(lambda on: on and self.count("speech", "mode"))
         window.idle.visit_started.connect(lambda: self.count("visit"))
         window.idle.expired.connect(self.visit_ended)
         window.stack.currentChanged.connect(self._shown)
