@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks import (
     bench_content,
+    bench_counts,
     bench_delivery,
     bench_heartbeat,
     bench_idle,
@@ -42,6 +43,7 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "content": bench_content.run,
     "queue": bench_queue.run,
     "heartbeat": bench_heartbeat.run,
+    "counts": bench_counts.run,
     "delivery": bench_delivery.run,
     "staff": bench_staff.run,
     "ui": bench_ui.run,

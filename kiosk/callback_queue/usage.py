@@ -47,14 +47,14 @@ def add_counts(engine: Engine, rows: Iterable[UsageCount]) -> int:
     for row in batch:
         check_name(row.counter, row.key)
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(_counts)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_counts.c.day, _counts.c.kiosk_id, _counts.c.counter, _counts.c.key],
+        set_={"n": _counts.c.n + stmt.excluded.n})
+    values = [{"day": r.day, "kiosk_id": r.kiosk_id[:64], "counter": r.counter, "key": r.key,
+               "n": r.n} for r in batch]
     with write_transaction(engine) as conn:
-        for row in batch:
-            stmt = insert(_counts).values(day=row.day, kiosk_id=row.kiosk_id[:64],
-                                          counter=row.counter, key=row.key, n=row.n)
-            conn.execute(stmt.on_conflict_do_update(
-                index_elements=[_counts.c.day, _counts.c.kiosk_id, _counts.c.counter,
-                                _counts.c.key],
-                set_={"n": _counts.c.n + stmt.excluded.n}))
+        conn.execute(stmt, values)  # one statement, many rows
     return len(batch)
 
 

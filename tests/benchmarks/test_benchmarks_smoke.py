@@ -42,5 +42,5 @@ def test_quick_benchmark_run_prints_every_row_with_a_number(tmp_path: Path) -> N
                      "Staff view open", "Staff view filter", "Reading level", "Package size",
                      "Frozen cold start", "Patient session, worst GUI-thread stall",
                      "Objects kept per language switch", "Tap to next screen painted",
-                     "Key to glyph"):
+                     "Key to glyph", "Usage count on a tap", "Usage counts flush"):
         assert expected in metrics
