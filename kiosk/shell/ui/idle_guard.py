@@ -34,8 +34,9 @@ class IdleGuard(QObject):
     countdown = Signal(int)  # seconds left, once a second while warning
     warning_cancelled = Signal()
     expired = Signal()
-    #: The first press after the kiosk rested (started, reset, or found pristine when idle):
-    #: someone new is at the kiosk. `rest()` marks a rest (the attract screen may call it).
+    #: The first press after the kiosk rested (started, expired, or found pristine when
+    #: idle): someone new is at the kiosk. ``rest()`` marks a rest for other ways back to a
+    #: fresh Home (the staff lock); a reset right after a press (a dismissing touch) is not.
     visit_started = Signal()
 
     def __init__(
@@ -87,7 +88,6 @@ class IdleGuard(QObject):
         self._resting = True
 
     def stop(self) -> None:
-        self._resting = True
         self._idle.stop()
         if self._tick.isActive():
             self._tick.stop()
@@ -105,6 +105,7 @@ class IdleGuard(QObject):
         left = math.ceil(self._warn_deadline - time.monotonic() - 0.05)
         if left <= 0:
             self._tick.stop()
+            self._resting = True  # the reset that follows readies the kiosk for someone new
             self.expired.emit()
         else:
             self.countdown.emit(left)

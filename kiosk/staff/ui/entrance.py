@@ -258,6 +258,7 @@ class StaffEntrance(QObject):
     def lock(self) -> None:
         """Back to the patient Home screen, as fresh as for a new visitor."""
         self._leave()
+        self.window.idle.rest()  # the next touch is a patient's visit
         self.window.go_home()
         self.window.reset_for_next_visitor()
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 from pytestqt.qtbot import QtBot
 from report_history import NAME, seed
 from test_staff_console import PIN, open_console, quiet, unlock, write_config  # noqa: F401
+from test_staff_kiosk import config_path, url  # noqa: F401 - fixtures
 
 from kiosk.shell.ui.bar_chart import BarChart
 from kiosk.staff.pin import hash_pin
@@ -91,3 +92,22 @@ def test_an_empty_chart_draws_no_bars(qtbot: QtBot) -> None:
     chart.set_bars([("12-01", 0), ("12-02", 4)])
     assert bar_columns(chart.grab().toImage().convertToFormat(QImage.Format.Format_RGB32),
                        "#1f6f8b") > 20
+
+
+def test_after_the_kiosk_staff_lock_the_next_touch_is_a_patients_visit(qtbot: QtBot,
+                                                                      config_path: Path,  # noqa: F811
+                                                                      ) -> None:
+    from datetime import date
+
+    from test_staff_kiosk import click, open_kiosk, shown
+    from test_staff_kiosk import unlock as unlock_kiosk
+
+    window = open_kiosk(qtbot, config_path)
+    unlock_kiosk(qtbot, window)  # the hold on the clinic's name was a first touch at rest
+    visits = (date.today().isoformat(), "visit", "")
+    assert window.usage.tally.pending()[visits] == 1
+    click(qtbot, window, "staff-lock")
+    qtbot.waitUntil(lambda: shown(window) == "screen-home", timeout=5000)
+    assert window.usage.tally.pending()[visits] == 1  # staff taps are not visits
+    click(qtbot, window, "tile-aftercare")
+    assert window.usage.tally.pending()[visits] == 2
