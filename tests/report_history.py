@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from kiosk.callback_queue.counts import UsageCount
 from kiosk.callback_queue.model import BestTime, NewRequest, Status
 from kiosk.callback_queue.store import CallbackStore
-from kiosk.callback_queue.usage import add_counts, local_day
+from kiosk.callback_queue.usage import add_counts, day_start, local_day
 
 NAME, PHONE = "Ana María Ruiz", "+12025550101"
 
@@ -24,7 +24,9 @@ def seed(url: str) -> list[str]:
     """Six requests (five in the last hours, one three days old and still new), three of
     them called after 35, 90 and 10 minutes; two reached, one booked. Returns their days."""
     now = datetime.now(UTC)
-    base = now - timedelta(hours=4)
+    # Four hours ago, but never yesterday: the five recent requests share today's date.
+    base = max(now - timedelta(hours=4), day_start(local_day(now, None), None) + timedelta(
+        minutes=1))
     clock = Clock(base)
     days = []
     with CallbackStore.open(url, clock=clock) as store:

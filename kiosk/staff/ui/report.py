@@ -10,26 +10,30 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.config import Config
 from kiosk.insights.formats import minutes_text, percent_text
-from kiosk.insights.report import Report, build_report, callback_within
+from kiosk.insights.report import Report, build_report, callback_within, percentile
 from kiosk.insights.tally import clinic_time_zone
 from kiosk.shell.ui.bar_chart import BarChart
 from kiosk.staff.ui.jobs import StaffJobs
 
 DAY_CHOICES = (7, 14, 30, 90)
+_DAY_COLUMNS = ("Day", "Kiosk", "Requests", "Called", "Reached", "Booked", "1st call")
 _FIGURES = (
     ("requests", "Requests"),
     ("median", "Median time to first call"),
@@ -99,7 +103,7 @@ class ReportView(QWidget):
             grid.addWidget(value, 1, column)
             self.figures[name] = value
         self.overdue_rule = QLabel("")
-        self.overdue_rule.setObjectName("staff-report-overdue-rule")
+        self.overdue_rule.setObjectName("disclaimer")  # the theme's small, muted line
         self.overdue_rule.setWordWrap(True)
 
         self.per_day = BarChart("Requests per day")
@@ -110,12 +114,33 @@ class ReportView(QWidget):
         charts.addWidget(self.per_day, 3)
         charts.addWidget(self.first_call, 2)
 
-        counts_title = QLabel("Visitors (anonymous counts, every kiosk)")
+        counts_title = QLabel("Visitors, every kiosk")
         counts_title.setObjectName("field-label")
+        counts_title.setToolTip("Anonymous counts: no names, phones or single visitors")
         self.counts = QListWidget()
         self.counts.setObjectName("staff-report-counts")
         self.counts.setAccessibleName("Visitors' anonymous counts")
-        self.counts.setMaximumHeight(160)
+        days_title = QLabel("Requests by day and kiosk")
+        days_title.setObjectName("field-label")
+        self.by_day = QTableWidget(0, len(_DAY_COLUMNS))
+        self.by_day.setObjectName("staff-report-by-day")
+        self.by_day.setAccessibleName("Requests by day and kiosk")
+        self.by_day.setHorizontalHeaderLabels(list(_DAY_COLUMNS))
+        self.by_day.verticalHeader().hide()
+        self.by_day.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.by_day.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for column in (0, 1):  # the day and the kiosk whole; the numbers share the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.by_day.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bottom = QGridLayout()
+        bottom.addWidget(days_title, 0, 0)
+        bottom.addWidget(self.by_day, 1, 0)
+        bottom.addWidget(counts_title, 0, 1)
+        bottom.addWidget(self.counts, 1, 1)
+        bottom.setColumnStretch(0, 2)
+        bottom.setColumnStretch(1, 1)
+
         self.error = QLabel("")
         self.error.setObjectName("staff-report-error")
         self.error.setWordWrap(True)
@@ -128,9 +153,8 @@ class ReportView(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(grid)
         layout.addWidget(self.overdue_rule)
-        layout.addLayout(charts, 1)
-        layout.addWidget(counts_title)
-        layout.addWidget(self.counts)
+        layout.addLayout(charts, 3)
+        layout.addLayout(bottom, 2)
 
     def chosen_days(self) -> int:
         return int(self.days.currentData())
@@ -163,6 +187,12 @@ class ReportView(QWidget):
         self.overdue_rule.setText(f"Overdue now counts {report.overdue_rule}.")
         self.per_day.set_bars([(day[5:], n) for day, n in report.requests_per_day()])
         self.first_call.set_bars(report.first_call_bins())
+        self.by_day.setRowCount(len(report.days))
+        for row, f in enumerate(reversed(report.days)):  # the latest day first
+            cells = (f.day, f.kiosk_id, str(f.requests), str(f.called), str(f.reached),
+                     str(f.scheduled), minutes_text(percentile(f.first_call_min, 50)))
+            for column, value in enumerate(cells):
+                self.by_day.setItem(row, column, QTableWidgetItem(value))
         self.counts.clear()
         totals = report.count_totals()
         for counter, key, n in totals:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
+from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
 from report_history import NAME, seed
 from test_staff_console import PIN, open_console, quiet, unlock, write_config  # noqa: F401
@@ -55,6 +55,11 @@ def test_admins_see_the_figures_and_both_charts(qtbot: QtBot, tmp_path: Path, pi
     first_call = report.findChild(BarChart, "staff-report-first-call")
     assert dict(first_call.bars())["30-60 min"] == 1 and sum(
         n for _l, n in first_call.bars()) == 3
+    by_day = report.findChild(QTableWidget, "staff-report-by-day")
+    cells = [[by_day.item(r, c).text() for c in range(by_day.columnCount())]
+             for r in range(by_day.rowCount())]
+    assert sum(int(row[2]) for row in cells) == 6
+    assert ["lobby", "3", "3", "2", "1", "35 min"] in [row[1:] for row in cells]
     counts = report.findChild(QListWidget, "staff-report-counts")
     lines = [counts.item(i).text() for i in range(counts.count())]
     assert lines == ["visit — 9", "section opened: aftercare — 3"]
