@@ -78,3 +78,20 @@ def test_a_form_is_started_once_and_abandoned_at_its_furthest_step() -> None:
     counts = {(c, k): n for (_d, c, k), n in tally.pending().items()}
     assert counts == {("consult_started", ""): 2, ("consult_abandoned", "phone"): 1,
                       ("consult_sent", ""): 1}
+
+
+def test_days_are_the_clinics_when_the_config_names_a_time_zone() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from kiosk.config.loading import defaults
+    from kiosk.insights.tally import clinic_time_zone
+
+    config = defaults()
+    assert clinic_time_zone(config) == (None, "local")  # no [clinic] time_zone: the machine's
+    values = {name: dict(section) for name, section in config.values.items()}
+    values["clinic"]["time_zone"] = "Pacific/Auckland"
+    tz, name = clinic_time_zone(type(config)(values))
+    assert (tz, name) == (ZoneInfo("Pacific/Auckland"), "Pacific/Auckland")
+    # 2026-12-01 20:00 UTC is already 12-02 in Auckland.
+    assert datetime(2026, 12, 1, 20, 0, tzinfo=UTC).astimezone(tz).date() == date(2026, 12, 2)

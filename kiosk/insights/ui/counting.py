@@ -53,19 +53,25 @@ class UsageCounter(QObject):
         window.idle.visit_started.connect(lambda: self.count("visit"))
         window.idle.expired.connect(self.visit_ended)
         window.stack.currentChanged.connect(self._shown)
+        # Armed by a count, so a kiosk at rest with nothing to write has no timer ticking.
         self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
         self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
-        self._timer.start()
         QApplication.instance().aboutToQuit.connect(self.flush)
 
     def count(self, counter: str, key: str = "") -> None:
         self.tally.count(counter, key)
+        if not self._timer.isActive():
+            self._timer.start()
 
     def flush(self) -> None:
-        """Hand what is counted to the queue worker (nothing happens on this thread)."""
+        """Hand what is counted to the queue worker (nothing happens on this thread); a
+        batch the worker could not write is tried again at the next flush."""
+        self._timer.stop()
         if self.tally.pending():
             self._flush(self.tally.flush)
+            self._timer.start()  # retries a failed write; finds nothing left after a good one
 
     def visit_ended(self) -> None:
         """The idle reset: a form left unsent is abandoned at its furthest step."""

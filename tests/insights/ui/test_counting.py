@@ -171,12 +171,14 @@ def test_a_touch_at_rest_starts_a_visit_and_moving_does_not(qtbot, build, make_c
     kiosk = build(make_config(kiosk={"kiosk_id": "lobby"}))
     qtbot.mouseMove(kiosk, QPoint(40, 40))  # a pointer crossing the glass is nobody
     assert kiosk.usage.tally.pending() == {}
+    assert not kiosk.usage._timer.isActive()  # at rest with nothing counted, nothing ticks
     device = QTest.createTouchDevice()
     touch(kiosk, "tile-aftercare", device)
     qtbot.waitUntil(lambda: current(kiosk) == "screen-section-aftercare")
     touch(kiosk, "nav-home", device)
     counts = {(c, k): n for (_d, c, k), n in kiosk.usage.tally.pending().items()}
     assert counts == {("visit", ""): 1, ("section_opened", "aftercare"): 1}
+    assert kiosk.usage._timer.isActive()  # the batch is written within FLUSH_INTERVAL_MS
     # A reset right after a touch (as a dismissing touch may ask for) is the same visitor.
     kiosk.reset_for_next_visitor()
     touch(kiosk, "tile-aftercare", device)
