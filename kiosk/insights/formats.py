@@ -10,7 +10,8 @@ import csv
 import io
 from html import escape
 
-from kiosk.insights.report import Report
+from kiosk.callback_queue.usage import DayFigures
+from kiosk.insights.report import Report, percentile
 
 #: The CSV's columns, in order (docs/deploy.md describes them).
 CSV_COLUMNS = ("kind", "day", "kiosk_id", "figure", "key", "value")
@@ -74,15 +75,11 @@ def render_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _median(figures) -> int | None:
-    from kiosk.insights.report import percentile
-
+def _median(figures: DayFigures) -> int | None:
     return percentile(figures.first_call_min, 50)
 
 
 def render_csv(report: Report) -> str:
-    from kiosk.insights.report import percentile
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
