@@ -44,6 +44,14 @@ def test_the_contracts_are_kept() -> None:
      "Features do not reach into each other's widgets"),
     ("kiosk/config/loading.py", "import kiosk.ops.paths",
      "Config and the queue stand alone"),
+    ("kiosk/insights/report.py", "from PySide6.QtCore import QObject",
+     "The core imports no Qt"),
+    ("kiosk/insights/ui/counting.py", "import kiosk.education.ui.home",
+     "Features do not reach into each other's widgets"),
+    ("kiosk/shell/ui/bar_chart.py", "import kiosk.insights.tally",
+     "The shell knows no feature"),
+    ("kiosk/callback_queue/usage.py", "import kiosk.insights.tally",
+     "Config and the queue stand alone"),
 ])
 def test_a_wrong_import_breaks_its_contract(tree: Path, module: str, line: str,
                                              contract: str) -> None:
