@@ -135,6 +135,7 @@ class SectionScreen(Screen):
         self._stop_text, self._read_text = tr("Stop reading"), tr("Read aloud")
         if read_aloud:
             read_aloud.speaking_changed.connect(self._speaking_changed)
+            read_aloud.availability_changed.connect(self._availability_changed)
 
         self.body = MarkdownLabel(section.body, "section-body")
 
@@ -151,7 +152,8 @@ class SectionScreen(Screen):
         column.addLayout(heading)
         column.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
         # Only once it has a parent: a parentless button made visible is a window of its own
-        # (it flashed on screen and took the kiosk window's focus).
+        # (it flashed on screen and took the kiosk window's focus). Shown only while the
+        # speaker's engine is known to work: it opens on its own thread and says when.
         self.read_button.setHidden(not (read_aloud and read_aloud.available()))
         column.addWidget(self.body)
 
@@ -199,15 +201,22 @@ class SectionScreen(Screen):
     def _toggle_reading(self, on: bool) -> None:
         if self._speaker is None:
             return
-        if on:
-            self._speaker.speak(self.text_to_read(), self._language)
-        else:
+        if on and not self._speaker.speak(self.text_to_read(), self._language):
+            self.read_button.setChecked(False)  # the engine is gone: nothing will be read
+            return
+        if not on:
             self._speaker.stop()
         self.read_button.setText(self._stop_text if on else self._read_text)
 
     def _speaking_changed(self, speaking: bool) -> None:
+        """The reading ended, was stopped, or never started (the speaker gave up on it)."""
         if not speaking and self.read_button.isChecked():
             self.read_button.setChecked(False)
+
+    def _availability_changed(self, available: bool) -> None:
+        if not available and self.read_button.isChecked():
+            self.read_button.setChecked(False)
+        self.read_button.setHidden(not available)
 
     def spoken_title(self) -> str:
         return self.section.title
@@ -217,7 +226,10 @@ class SectionScreen(Screen):
             self.read_button.setChecked(False)
 
     def apply_look(self, palette: Palette, text_size: str) -> None:
-        self.read_button.setIcon(icon("mdi6.volume-high", palette.accent))
+        # Checked ("Stop reading"), the button is filled with the accent: the icon turns to
+        # the text colour on it, or it would vanish while speaking.
+        self.read_button.setIcon(icon("mdi6.volume-high", palette.accent,
+                                      on_color=palette.accent_text))
         self._title_icon.setPixmap(
             icon(self.section.icon, palette.accent).pixmap(QSize(56, 56), self.devicePixelRatioF())
         )

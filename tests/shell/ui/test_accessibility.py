@@ -141,7 +141,7 @@ def test_read_aloud_speaks_the_section_and_stops_on_a_second_tap(qtbot, kiosk):
 
     kiosk.show_screen("section-aftercare")
     button = kiosk.screens["section-aftercare"].findChild(QAbstractButton, "read-aloud")
-    assert button.isVisible()
+    qtbot.waitUntil(button.isVisible, timeout=5000)  # once the engine has opened, off-thread
     from kiosk.shell.ui.speech import Speaker
 
     engine = kiosk.findChild(Speaker).engine
