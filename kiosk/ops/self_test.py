@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 WINDOW_SIZE = (1280, 800)
 QUEUE_TIMEOUT_MS = 15_000
+#: One short phrase per language, spoken by the speech step.
+SPEECH_PHRASES = {"en": "Speech test for the clinic kiosk.",
+                  "es": "Prueba de voz del quiosco de la clínica."}
+#: Never wait longer than this for one phrase (the speaker's own deadlines come first).
+SPEECH_CAP_S = 30.0
 DEMO_CONFIG = "demo-config.toml"
 SELF_TEST_KIOSK_ID = "self-test"
 #: What the offscreen platform says about every top-level window; not a problem.
@@ -178,35 +184,71 @@ def check_screens(run: _Run) -> str:
 
 
 def check_speech(run: _Run) -> str:
-    """Read aloud: opens the engine the kiosk would use. Only a configured engine must work;
-    with none configured, a machine without speech just hides the button."""
+    """Read aloud, through the kiosk's own speaker: a short phrase in each language, ok only
+    when the engine went through speaking and finished, each step within the speaker's
+    deadlines (so a wedged speech server gives a clear answer, never a hang). Only a
+    configured engine must work; with none configured, a machine without speech just hides
+    the button."""
     assert run.config is not None
     wanted = run.config.kiosk.speech_engine
     if wanted == "none":
         return 'read aloud is turned off (kiosk.speech_engine = "none")'
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.shell.ui.speech import OPEN_TIMEOUT_S, Speaker
+
+    app = run.app or QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "kiosk"])
 
     def unavailable(why: str) -> str:
         if wanted:
-            raise StepFailed(f"kiosk.speech_engine is {wanted!r}, but {why}")
-        return f"{why}; the Read aloud button is hidden"
+            raise StepFailed(f"kiosk.speech_engine is {wanted!r}, but speech is unavailable: {why}")
+        return f"speech unavailable: {why}; the Read aloud button is hidden"
 
+    speaker = Speaker(wanted)
     try:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-    except ImportError as exc:
-        return unavailable(f"QtTextToSpeech cannot load ({exc})")
-    engines = [e for e in QTextToSpeech.availableEngines() if e != "mock"]
-    name = wanted or (engines[0] if engines else "")
-    if not name:
-        return unavailable("this machine has no speech engine")
-    if name != "mock" and name not in engines:
-        return unavailable(f"this machine has {', '.join(engines) or 'no speech engine'}")
-    speech = QTextToSpeech(name)
-    try:
-        if speech.state() == QTextToSpeech.State.Error:
-            return unavailable(f"the {name} engine reports: {speech.errorString() or 'error'}")
+        # The speaker gives up by itself after OPEN_TIMEOUT_S; the extra second is slack.
+        _wait_until(app, lambda: speaker.state() != "unknown", OPEN_TIMEOUT_S + 1)
+        if not speaker.available():
+            return unavailable(speaker.problem() or "the speech engine did not answer")
+        spoken = []
+        for language, phrase in SPEECH_PHRASES.items():
+            seconds = _speak_once(app, speaker, phrase, language)
+            if seconds is None:
+                return unavailable(speaker.problem() or "the phrase was never finished")
+            spoken.append(f"{language} by {speaker.voice(language)} in {seconds:.1f} s")
     finally:
-        speech.deleteLater()
-    return f"{name} engine ready (available: {', '.join(engines) or 'none'})"
+        speaker.stop()
+        speaker.deleteLater()
+        _settle(app)
+    return f"the {speaker.engine_name()} engine spoke " + "; ".join(spoken)
+
+
+def _speak_once(app: Any, speaker: Any, phrase: str, language: str) -> float | None:
+    """Seconds from asking until the engine finished speaking ``phrase``, or None."""
+    finished: list[float] = []
+    started = time.monotonic()
+
+    def done(text: str, _language: str) -> None:
+        if text == phrase:
+            finished.append(time.monotonic() - started)
+
+    speaker.finished.connect(done)
+    try:
+        if not speaker.speak(phrase, language):
+            return None
+        # Bounded by the speaker's own deadlines (to start, then to finish); the cap is slack.
+        _wait_until(app, lambda: bool(finished) or not speaker.available(), SPEECH_CAP_S)
+    finally:
+        speaker.finished.disconnect(done)
+    return finished[0] if finished else None
+
+
+def _wait_until(app: Any, done: Callable[[], bool], seconds: float) -> None:
+    """Run the event loop until ``done()`` or ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
 
 
 def check_queue(run: _Run) -> str:
