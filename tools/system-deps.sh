@@ -14,6 +14,16 @@ done
 # Read aloud (QtTextToSpeech) links against PulseAudio's client library.
 ldconfig -p | grep -q libpulse.so.0 || need_apt+=(libpulse0)
 fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
+# Read aloud's real engine: Qt's speechd plug-in links libspeechd; speech-dispatcher with
+# espeak-ng speaks (English and Spanish voices); the slow speech tests play into a private
+# PulseAudio null sink and record its monitor with parec (pactl sets it up).
+ldconfig -p | grep -q libspeechd.so.2 || need_apt+=(libspeechd2)
+command -v speech-dispatcher >/dev/null || need_apt+=(speech-dispatcher)
+[ -e /usr/lib/speech-dispatcher-modules/sd_espeak-ng ] || need_apt+=(speech-dispatcher-espeak-ng)
+command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
+command -v pulseaudio >/dev/null || need_apt+=(pulseaudio)
+command -v parec >/dev/null || need_apt+=(pulseaudio-utils)
+command -v pactl >/dev/null || need_apt+=(pulseaudio-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive

@@ -11,6 +11,11 @@ screen. The thread is a daemon and nothing ever waits for it, so quitting does n
 it either; its Qt objects are children of the thread's own (adopted) QThread, so PySide's
 clean-up at exit does not destroy an engine still stuck in a call on another thread.
 
+For ``speechd`` the thread first greets speech-dispatcher itself (``kiosk.shell.speechd``):
+a daemon that accepts and never answers is reported without ever starting Qt's engine on
+it, which would wait in ``spd_open2`` for good and crash in libspeechd if the connection
+then closed.
+
 Nothing is believed until the engine shows it: opening must answer within
 ``OPEN_TIMEOUT_S``, a reading must reach "speaking" within ``START_TIMEOUT_S`` of ``speak``
 and be back to "ready" within a bound set by its length. An engine that misses a bound is
@@ -126,6 +131,14 @@ class _Voice(QObject):
                                                       f"(it has: {', '.join(real) or 'none'})"})
             return
         self._engine_name = name
+        if name == "speechd":
+            # Sockets release Python's lock: waiting here stalls only this thread.
+            from kiosk.shell.speechd import probe
+
+            problem = probe(OPEN_TIMEOUT_S + 2)  # the speaker gives up first, in its words
+            if problem is not None:
+                self._tell("opened", {"ok": False, "why": problem})
+                return
         placeholder = _PLACEHOLDER_ENGINE if _PLACEHOLDER_ENGINE in engines else name
         self.tts = QTextToSpeech(placeholder, self._home)
         self.tts.stateChanged.connect(self._state_changed)

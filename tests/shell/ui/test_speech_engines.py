@@ -1,0 +1,138 @@
+"""The speaker with the real engine a clinic's Linux kiosk has: speech-dispatcher and
+espeak-ng playing into a private PulseAudio's null sink, whose monitor is recorded; and a
+speech-dispatcher that accepts connections and never answers (wedged for good)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QWidget
+from speech_servers import missing_tools, rms, speech_server, wedged_speechd
+
+from kiosk.shell.ui.speech import OPEN_TIMEOUT_S, START_TIMEOUT_S, Speaker
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(missing_tools()), reason=f"needs {', '.join(missing_tools())} "
+                       "(tools/system-deps.sh installs them)"),
+]
+
+ROOT = Path(__file__).resolve().parents[3]
+#: A recording counts as speech when its level is this far above the sink's silence.
+SPEECH_OVER_SILENCE = 20.0
+PHRASES = {"en": "Dry needling can help with muscle pain.",
+           "es": "La punción seca puede ayudar con el dolor muscular."}
+
+
+def touch_tap(widget: QWidget) -> None:
+    """A finger down and up again on the widget's centre, sent to its window as the glass
+    sends it."""
+    device = QTest.createTouchDevice()
+    window = widget.window()
+    centre = widget.mapTo(window, widget.rect().center())
+    for kind in ("press", "release"):
+        sequence = QTest.touchEvent(window.windowHandle(), device)
+        getattr(sequence, kind)(0, QPoint(centre), window.windowHandle())
+        sequence.commit()
+
+
+@pytest.fixture
+def server(monkeypatch):
+    with speech_server() as running:
+        monkeypatch.setenv("SPEECHD_ADDRESS", running.address)
+        yield running
+
+
+def test_speechd_reads_english_and_spanish_aloud_in_their_own_voices(qtbot, server):
+    speaker = Speaker("speechd")
+    qtbot.waitUntil(lambda: speaker.state() != "unknown", timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
+    assert speaker.available(), speaker.problem()
+    with server.recording() as silence:
+        qtbot.wait(500)
+    levels = {}
+    for language, phrase in PHRASES.items():
+        with server.recording() as sound, qtbot.waitSignal(speaker.finished, timeout=30_000) \
+                as finished:
+            assert speaker.speak(phrase, language)
+        assert finished.args == [phrase, language]
+        levels[language] = rms(sound[0])
+    quiet = rms(silence[0])
+    print(f"null-sink RMS: silence {quiet:.1f}, "
+          + ", ".join(f"{lang} {level:.1f}" for lang, level in levels.items()))
+    for language, level in levels.items():
+        assert level > max(50.0, SPEECH_OVER_SILENCE * quiet), (language, level, quiet)
+    assert speaker.voice("en").endswith("(en_US)")  # "English (America) (en_US)"
+    assert speaker.voice("es").startswith("Spanish") and "(es_" in speaker.voice("es")
+    speaker.deleteLater()
+
+
+def test_read_aloud_gives_up_and_hides_when_the_daemon_stops_answering(qtbot, server, build,
+                                                                       make_config):
+    kiosk = build(make_config(kiosk={"speech_engine": "speechd"}))
+    kiosk.show_screen("section-aftercare")
+    button = kiosk.screens["section-aftercare"].findChild(QAbstractButton, "read-aloud")
+    qtbot.waitUntil(button.isVisible, timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
+    server.pause()  # wedged: the next reading is sent and never answered
+    try:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert button.isChecked() and button.text() == "Stop reading"
+        qtbot.waitUntil(lambda: not button.isVisible(), timeout=int(START_TIMEOUT_S * 1000) + 2000)
+        assert not button.isChecked()
+        assert button.text() == "Read aloud"
+        speaker = kiosk.findChild(Speaker)
+        assert speaker.state() == "unavailable"
+        assert "did not start speaking" in speaker.problem()
+        touch_tap(kiosk.findChild(QAbstractButton, "nav-home"))
+        qtbot.waitUntil(lambda: kiosk.stack.currentWidget().objectName() == "screen-home",
+                        timeout=1000)
+    finally:
+        server.resume()
+
+
+def test_a_wedged_speech_dispatcher_never_freezes_the_kiosk(qtbot, monkeypatch, build,
+                                                            make_config):
+    with wedged_speechd() as address:
+        monkeypatch.setenv("SPEECHD_ADDRESS", address)
+        kiosk = build(make_config(kiosk={"speech_engine": "speechd"}))
+        kiosk.show_screen("section-what-is")  # builds the sections, and so the speaker
+        kiosk.go_home()
+        # The speaker's thread has greeted the daemon and waits for an answer never sent.
+        qtbot.waitUntil(lambda: bool(wedged_speechd.heard), timeout=10_000)
+        assert b"SET SELF CLIENT_NAME" in wedged_speechd.heard[0]
+        speaker = kiosk.findChild(Speaker)
+        assert speaker.state() == "unknown"
+        touch_tap(kiosk.findChild(QAbstractButton, "tile-aftercare"))
+        qtbot.waitUntil(
+            lambda: kiosk.stack.currentWidget().objectName() == "screen-section-aftercare",
+            timeout=1000)
+        read = kiosk.screens["section-aftercare"].findChild(QAbstractButton, "read-aloud")
+        assert not read.isVisible()
+        touch_tap(kiosk.findChild(QAbstractButton, "nav-back"))
+        qtbot.waitUntil(lambda: kiosk.stack.currentWidget().objectName() == "screen-home",
+                        timeout=1000)
+        qtbot.waitUntil(lambda: speaker.state() == "unavailable",
+                        timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
+        assert speaker.problem() == f"the speech engine did not answer within {OPEN_TIMEOUT_S:g} s"
+        assert not speaker.speak("Hello", "en")
+
+
+def test_self_test_finishes_and_says_speech_is_unavailable_with_a_wedged_daemon(tmp_path,
+                                                                               make_config):
+    config = make_config(kiosk={"speech_engine": ""})  # the platform's own: speechd here
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "KIOSK_CONFIG")}
+    env["TMPDIR"] = str(tmp_path)
+    with wedged_speechd() as address:
+        env["SPEECHD_ADDRESS"] = address
+        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "self-test", "--config",
+                                 str(config)], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (f"ok  speech: speech unavailable: the speech engine did not answer within "
+            f"{OPEN_TIMEOUT_S:g} s; the Read aloud button is hidden") in result.stdout
+    assert "ok  queue" in result.stdout  # and the steps after it ran
