@@ -30,6 +30,7 @@ from benchmarks import (
     bench_package,
     bench_queue,
     bench_session,
+    bench_speech,
     bench_staff,
     bench_startup,
     bench_ui,
@@ -51,6 +52,7 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "startup": bench_startup.run,
     "idle": bench_idle.run,
     "memory": bench_memory.run,
+    "speech": bench_speech.run,
     # The one long row: a 10-minute patient session (20 s with --quick).
     "session": bench_session.run,
     "package": bench_package.run,

@@ -33,6 +33,7 @@ import atexit
 import contextlib
 import itertools
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -285,6 +286,10 @@ _LIVE: set[_Worker] = set()
 def _serve(worker: _Worker, engine_name: str, inbox: _Inbox) -> None:
     """The worker thread: opens the engine, then runs its event loop until retired."""
     try:
+        # Opening speechd is CPU work too (it turns espeak-ng's 13,000 voices into QVoices):
+        # on a busy two-core kiosk the screen's thread must get the CPU first.
+        with contextlib.suppress(AttributeError, OSError):  # (Linux only: nice per thread)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         home = QThread.currentThread()  # the adopted thread's own QThread, owned by Qt
         loop = QEventLoop(home)
         voice = _Voice(engine_name, inbox, home, loop)

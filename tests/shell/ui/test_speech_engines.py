@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
-from speech_servers import missing_tools, rms, speech_server, wedged_speechd
 
+from benchmarks.speech_servers import missing_tools, rms, speech_server, wedged_speechd
 from kiosk.shell.ui.speech import OPEN_TIMEOUT_S, START_TIMEOUT_S, Speaker
 
 pytestmark = [

@@ -1,5 +1,5 @@
-"""Real speech servers for the tests: a private PulseAudio with a null sink, a private
-speech-dispatcher playing into it, a recorder of the sink's monitor, and a "wedged"
+"""Real speech servers for the tests and `make bench`: a private PulseAudio with a null
+sink, a private speech-dispatcher playing into it, a recorder of the sink's monitor, and a "wedged"
 speech-dispatcher socket that accepts connections and never answers.
 
 Everything lives in a short temporary folder (Unix socket paths are limited to 108 bytes)

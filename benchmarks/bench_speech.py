@@ -1,0 +1,137 @@
+"""The GUI thread while the kiosk builds its screens after the first frame, with
+speech-dispatcher installed and running (a private one playing into a null sink), against
+the same kiosk with speech off (``speech_engine = "none"``) in the same run.
+
+Opening Qt's ``speechd`` engine costs 1.2-6 s; when the first section was built on the GUI
+thread it opened there, and every tap waited. Each run is a fresh kiosk process: a
+``LagMonitor`` starts at the first paint and stops once the deferred build is done and the
+speaker has its answer (available or not), plus a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.bench_rows import Row, limit_row
+from benchmarks.bench_startup import ROOT, bench_env, preflight, write_config
+
+LIMIT_MS = 50.0
+NOT_INSTALLED = ("not measured: speech-dispatcher, PulseAudio or parec is missing "
+                 "(tools/system-deps.sh installs them)")
+SETTLE_CAP_S = 25.0
+
+SCRIPT = '''\
+import json, os, sys, time
+sys.path.insert(0, os.environ["KIOSK_ROOT"])
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([sys.argv[0]])
+from benchmarks.lag_monitor import LagMonitor
+from kiosk.app import build_kiosk
+from kiosk.shell.ui.first_frame import after_first_paint
+from kiosk.shell.ui.speech import Speaker
+
+window = build_kiosk(sys.argv[1], windowed=True)
+monitor = LagMonitor(sample_stacks=True)
+began = [0.0]
+answered = [None]
+
+def poll():
+    # QObject.findChild: the window's own would build every screen at once.
+    speaker = QObject.findChild(window, Speaker)
+    now = time.monotonic()
+    if answered[0] is None and speaker is not None and speaker.state() != "unknown":
+        answered[0] = now
+    if (answered[0] is not None and now - answered[0] > 1.0) or now - began[0] > {cap}:
+        report = monitor.stop()
+        worst = report.worst
+        where = worst.innermost().strip().splitlines()[0] if worst and worst.stack else ""
+        print(json.dumps({"worst_ms": report.worst_ms, "over_50": report.over[50.0],
+                          "speech": speaker.state() if speaker is not None else "none built",
+                          "where": where,
+                          "answered_s": round(answered[0] - began[0], 2) if answered[0] else None}))
+        sys.stdout.flush()
+        app.quit()
+        return
+    QTimer.singleShot(100, window, poll)
+
+def begin():
+    began[0] = time.monotonic()
+    monitor.start()
+    QTimer.singleShot(100, window, poll)
+
+after_first_paint(window, begin)
+window.resize(1280, 800)
+window.show()
+app.exec()
+'''.replace("{cap}", str(SETTLE_CAP_S))
+
+
+def _config(workdir: Path, engine: str) -> Path:
+    base = write_config(workdir)
+    text = base.read_text(encoding="utf-8")
+    if "speech_engine" in text:
+        import re
+
+        text = re.sub(r"^speech_engine\s*=.*$", f'speech_engine = "{engine}"', text, flags=re.M)
+    else:
+        text = text.replace("[kiosk]", f'[kiosk]\nspeech_engine = "{engine}"', 1)
+    path = workdir / f"bench-speech-{engine}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def measure(config: Path, env: dict[str, str], script: Path, root: Path = ROOT) -> dict:
+    """One fresh kiosk (from ``root``'s code) through its deferred build."""
+    done = subprocess.run([sys.executable, str(script), str(config)], cwd=root,
+                          env=dict(env, KIOSK_ROOT=str(root)), capture_output=True, text=True,
+                          timeout=SETTLE_CAP_S + 60, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"the kiosk run failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return json.loads(lines[-1])
+
+
+def run(quick: bool, workdir: Path) -> list[Row]:
+    from benchmarks.speech_servers import missing_tools, speech_server
+
+    missing = missing_tools()
+    if missing:
+        return [Row("GUI stall in the deferred build, speech-dispatcher running", None, None,
+                    f"< {LIMIT_MS:g} ms", None, "ms",
+                    note=NOT_INSTALLED)]
+    runs = 1 if quick else 3
+    script = workdir / "deferred_build.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    configs = {engine: _config(workdir, engine) for engine in ("none", "speechd")}
+    preflight(configs["speechd"])
+    results: dict[str, list[dict]] = {"none": [], "speechd": []}
+    with speech_server() as server:
+        env = dict(bench_env(workdir), SPEECHD_ADDRESS=server.address)
+        for i in range(runs):
+            order = ("none", "speechd") if i % 2 == 0 else ("speechd", "none")
+            for engine in order:
+                results[engine].append(measure(configs[engine], env, script))
+    worst = max(r["worst_ms"] for r in results["speechd"])
+    baseline = max(r["worst_ms"] for r in results["none"])
+    states = sorted({r["speech"] for r in results["speechd"]})
+    answered = [r["answered_s"] for r in results["speechd"] if r["answered_s"] is not None]
+    where = max(results["speechd"], key=lambda r: r["worst_ms"])["where"]
+    note = (f"worst of {runs} fresh kiosks each; speech {'/'.join(states)}"
+            + (f", engine answered after {max(answered):.1f} s" if answered else "")
+            + f"; baseline speech_engine = \"none\"; worst gap in: {where or 'no sample'}")
+    return [limit_row("GUI stall in the deferred build, speech-dispatcher running", worst,
+                      LIMIT_MS, "ms", baseline=baseline, note=note)]
+
+
+if __name__ == "__main__":  # python -m benchmarks.bench_speech [ROOT]: one pair, printed
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-speech-") as tmp:
+        for row in run(True, Path(tmp)):
+            print(row)
