@@ -99,8 +99,9 @@ def rms(raw: bytes) -> float:
 
 
 @contextmanager
-def speech_server() -> Iterator[SpeechServer]:
-    """A private PulseAudio (null sink ``SINK``) and a private speech-dispatcher using it."""
+def speech_server(*, audio: bool = True) -> Iterator[SpeechServer]:
+    """A private PulseAudio (null sink ``SINK``) and a private speech-dispatcher using it;
+    with ``audio=False`` no audio server at all (the daemon's output module cannot play)."""
     folder = Path(tempfile.mkdtemp(prefix="kspeech-"))
     runtime = folder / "run"
     runtime.mkdir(mode=0o700)
@@ -109,6 +110,10 @@ def speech_server() -> Iterator[SpeechServer]:
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
     procs: list[subprocess.Popen] = []
     try:
+        if not audio:
+            env["PULSE_SERVER"] = f"unix:{folder / 'no-audio-server'}"
+            yield from _speechd(folder, env, procs)
+            return
         with open(folder / "pulseaudio.log", "wb") as log:
             pulse = subprocess.Popen(
                 ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
@@ -129,24 +134,30 @@ def speech_server() -> Iterator[SpeechServer]:
         _wait_for(pulse_up, 15, "PulseAudio")
         subprocess.run(["pactl", "set-default-sink", SINK], env=env, check=True,
                        capture_output=True)
-        sock = folder / "speechd.sock"
-        (folder / "speechd").mkdir()
-        speechd = subprocess.Popen(
-            ["speech-dispatcher", "--run-single", "--timeout", "0",
-             "--communication-method", "unix_socket", "--socket-path", str(sock),
-             "--log-dir", str(folder / "speechd"), "--pid-file", str(folder / "speechd.pid")],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(speechd)
-        _wait_for(lambda: sock.exists() or speechd.poll() is not None, 15, "speech-dispatcher")
-        if speechd.poll() is not None:
-            raise RuntimeError(f"speech-dispatcher exited with {speechd.returncode}")
-        env["SPEECHD_ADDRESS"] = f"unix_socket:{sock}"
-        yield SpeechServer(folder, env, speechd)
+        yield from _speechd(folder, env, procs)
     finally:
         for proc in reversed(procs):
             with _continued(proc):
                 _stop(proc)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _speechd(folder: Path, env: dict[str, str], procs: list[subprocess.Popen]
+             ) -> Iterator[SpeechServer]:
+    """Starts the private speech-dispatcher (into ``procs``) and yields the server."""
+    sock = folder / "speechd.sock"
+    (folder / "speechd").mkdir()
+    speechd = subprocess.Popen(
+        ["speech-dispatcher", "--run-single", "--timeout", "0",
+         "--communication-method", "unix_socket", "--socket-path", str(sock),
+         "--log-dir", str(folder / "speechd"), "--pid-file", str(folder / "speechd.pid")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(speechd)
+    _wait_for(lambda: sock.exists() or speechd.poll() is not None, 15, "speech-dispatcher")
+    if speechd.poll() is not None:
+        raise RuntimeError(f"speech-dispatcher exited with {speechd.returncode}")
+    env["SPEECHD_ADDRESS"] = f"unix_socket:{sock}"
+    yield SpeechServer(folder, env, speechd)
 
 
 @contextmanager

@@ -61,7 +61,7 @@ OPEN_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 3.0
 #: A reading must end within FINISH_BASE_S + FINISH_PER_CHAR_S per character (doubled at
 #: the slowest rate); espeak-ng reads about 15 characters a second at the normal rate.
-FINISH_BASE_S = 10.0
+FINISH_BASE_S = 5.0
 FINISH_PER_CHAR_S = 0.2
 #: Seconds the exit waits for the speech threads to close their engines.
 EXIT_WAIT_S = 1.0

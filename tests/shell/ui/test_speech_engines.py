@@ -15,7 +15,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from benchmarks.speech_servers import missing_tools, rms, speech_server, wedged_speechd
-from kiosk.shell.ui.speech import OPEN_TIMEOUT_S, START_TIMEOUT_S, Speaker
+from kiosk.shell.ui.speech import (
+    FINISH_BASE_S,
+    FINISH_PER_CHAR_S,
+    OPEN_TIMEOUT_S,
+    START_TIMEOUT_S,
+    Speaker,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -136,3 +142,26 @@ def test_self_test_finishes_and_says_speech_is_unavailable_with_a_wedged_daemon(
     assert (f"ok  speech: speech unavailable: the speech engine did not answer within "
             f"{OPEN_TIMEOUT_S:g} s; the Read aloud button is hidden") in result.stdout
     assert "ok  queue" in result.stdout  # and the steps after it ran
+
+
+def test_a_daemon_without_an_audio_server_is_found_out_not_believed(qtbot, monkeypatch):
+    """speech-dispatcher with no audio server says "speaking" and never finishes: silence
+    must not pass for speech (self-test used to call this "engine ready")."""
+    with speech_server(audio=False) as silent:
+        monkeypatch.setenv("SPEECHD_ADDRESS", silent.address)
+        speaker = Speaker("speechd")
+        qtbot.waitUntil(lambda: speaker.state() != "unknown",
+                        timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
+        assert speaker.available(), speaker.problem()
+        changes: list[bool] = []
+        speaker.speaking_changed.connect(changes.append)
+        phrase = PHRASES["en"]
+        assert speaker.speak(phrase, "en")
+        bound = FINISH_BASE_S + FINISH_PER_CHAR_S * len(phrase) + START_TIMEOUT_S
+        with qtbot.waitSignal(speaker.availability_changed, timeout=int(bound * 1000) + 3000):
+            pass
+        assert not speaker.available()
+        assert speaker.problem().startswith("the speechd engine did not ")
+        assert changes[-1] is False  # nothing stays "speaking"
+        assert not speaker.speak(phrase, "en")
+        speaker.deleteLater()
