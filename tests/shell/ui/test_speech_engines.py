@@ -165,3 +165,36 @@ def test_a_daemon_without_an_audio_server_is_found_out_not_believed(qtbot, monke
         assert changes[-1] is False  # nothing stays "speaking"
         assert not speaker.speak(phrase, "en")
         speaker.deleteLater()
+
+
+QUIT_WHILE_STUCK = """\
+import os, signal, sys
+from PySide6.QtCore import QCoreApplication, QTimer
+from kiosk.shell.ui.speech import Speaker
+app = QCoreApplication([])
+speaker = Speaker("speechd")
+
+def go():
+    if not speaker.available():
+        QTimer.singleShot(50, go)
+        return
+    os.kill(int(sys.argv[1]), signal.SIGSTOP)  # the daemon never answers again
+    speaker.speak("Hello there.", "en")  # the speech thread is now stuck in libspeechd
+    QTimer.singleShot(1000, app.quit)
+
+go()
+app.exec()
+print("quit:", speaker.state(), flush=True)
+"""
+
+
+def test_quitting_never_waits_on_a_speech_thread_stuck_in_the_daemon(server):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    try:
+        done = subprocess.run([sys.executable, "-c", QUIT_WHILE_STUCK, str(server.speechd.pid)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                              check=False)
+    finally:
+        server.resume()
+    assert done.returncode == 0, done.stderr[-2000:]  # no hang, no abort in Qt's frames
+    assert "quit:" in done.stdout
