@@ -19,7 +19,7 @@ fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
 # PulseAudio null sink and record its monitor with parec (pactl sets it up).
 ldconfig -p | grep -q libspeechd.so.2 || need_apt+=(libspeechd2)
 command -v speech-dispatcher >/dev/null || need_apt+=(speech-dispatcher)
-[ -e /usr/lib/speech-dispatcher-modules/sd_espeak-ng ] || need_apt+=(speech-dispatcher-espeak-ng)
+dpkg -s speech-dispatcher-espeak-ng >/dev/null 2>&1 || need_apt+=(speech-dispatcher-espeak-ng)
 command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
 command -v pulseaudio >/dev/null || need_apt+=(pulseaudio)
 command -v parec >/dev/null || need_apt+=(pulseaudio-utils)
