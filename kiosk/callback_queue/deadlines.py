@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from kiosk.config.hours import DEFAULT_HOURS, OpeningHours
 
@@ -67,6 +68,12 @@ class DeadlinePolicy:
     @classmethod
     def default(cls) -> DeadlinePolicy:
         return cls(OpeningHours.parse(DEFAULT_HOURS))
+
+    @classmethod
+    def from_config(cls, config: Any) -> DeadlinePolicy:
+        """The policy a loaded (validated) config describes."""
+        return cls(OpeningHours.from_config(config), config.staff.callback_within_min,
+                   config.staff.retry_after_min, config.staff.max_attempts)
 
     def first_due(self, created: datetime) -> datetime:
         return due_at(created, self.callback_within_min, self.hours)

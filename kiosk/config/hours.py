@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -114,6 +115,11 @@ class OpeningHours:
             for day in days:
                 spans[day].append((start, end))
         return cls(spans, tz, entries)
+
+    @classmethod
+    def from_config(cls, config: Any) -> OpeningHours:
+        """``[clinic] hours`` in ``[clinic] time_zone`` of a loaded (validated) config."""
+        return cls.parse(config.clinic.hours, config.clinic.time_zone)
 
     def __repr__(self) -> str:
         return f"OpeningHours({list(self.entries)!r}, {self.tz!s})"

@@ -190,6 +190,8 @@ def _validate(
                 )
                 continue
             error = check_value(opt, value)
+            if error is None and opt.dotted in _DEEPER_CHECKS:
+                error = _DEEPER_CHECKS[opt.dotted](value)
             if error is None and opt.dotted == "database.url" and value:
                 # Imported only when needed: most kiosks leave url empty.
                 from kiosk.config.database_url import database_url_problem
@@ -198,7 +200,33 @@ def _validate(
             if error:
                 yield ConfigProblem(shown, lines.get(dotted), dotted, error)
             else:
-                values[section][key] = value
+                values[section][key] = tuple(value) if isinstance(value, list) else value
+
+
+def _time_zone_problem(value: str) -> str | None:
+    from kiosk.config.hours import HoursError, load_time_zone
+
+    if not value.strip():
+        return None
+    try:
+        load_time_zone(value)
+    except HoursError as exc:
+        return str(exc)
+    return None
+
+
+def _hours_problem(value: list[str]) -> str | None:
+    from kiosk.config.hours import HoursError, OpeningHours
+
+    try:
+        OpeningHours.parse(value, "UTC")
+    except HoursError as exc:
+        return str(exc)
+    return None
+
+
+#: Keys whose values need more than their type checked (imported only when they are set).
+_DEEPER_CHECKS = {"clinic.time_zone": _time_zone_problem, "clinic.hours": _hours_problem}
 
 
 def check_value(opt: Option, value: Any) -> str | None:
@@ -206,8 +234,17 @@ def check_value(opt: Option, value: Any) -> str | None:
     # bool is an int in Python; keep true/false and numbers apart.
     if opt.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         return f"must be a {opt.describe_type()}, not {_toml_type(value)}"
+    if opt.type is list and isinstance(value, tuple):  # a default, or a value already loaded
+        value = list(value)
     if opt.type is not int and not isinstance(value, opt.type):
         return f"must be {opt.describe_type()}, not {_toml_type(value)}"
+    if opt.type is list:
+        for item in value:
+            if not isinstance(item, str):
+                return f"must be a {opt.describe_type()}; {_toml_type(item)} is not text"
+            if len(item) > opt.max_length:
+                return f'has an entry of {len(item)} characters; at most {opt.max_length}'
+        return None
     if opt.minimum is not None and value < opt.minimum:
         return f"is {value}, below the minimum of {opt.minimum}"
     if opt.maximum is not None and value > opt.maximum:

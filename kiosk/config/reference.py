@@ -25,11 +25,13 @@ class MarkersMissing(ValueError):
 
 
 def toml_value(value: Any) -> str:
-    """``value`` written as TOML (the config holds only text, whole numbers and true/false)."""
+    """``value`` written as TOML (the config holds text, whole numbers, true/false and lists of text)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
     if isinstance(value, str):
         # A JSON string is a TOML basic string, except that TOML also forbids a raw DEL.
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")

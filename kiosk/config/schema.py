@@ -33,6 +33,8 @@ class Option(NamedTuple):
     def describe_type(self) -> str:
         if self.choices:
             return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        if self.type is list:
+            return 'list of texts, e.g. ["mon-fri 08:00-18:00", "sat 09:00-12:00"]'
         name = {str: "text", int: "whole number", bool: "true or false"}[self.type]
         if self.minimum is not None and self.maximum is not None:
             return f"{name}, {self.minimum} to {self.maximum}"
@@ -68,9 +70,29 @@ SCHEMA: tuple[Option, ...] = (
         "clinic",
         "callback_promise",
         str,
-        "within one business day",
-        'Ends the sentence "Thank you — we will call you …" on the confirmation screen.',
+        "",
+        "No longer used, kept so older files still load: the thank-you screen now names the "
+        "due time (from `hours` and `[staff] callback_within_min`) in the patient's language.",
         max_length=80,
+    ),
+    Option(
+        "clinic",
+        "time_zone",
+        str,
+        "",
+        'The clinic\'s time zone, an IANA name such as "America/New_York" or "Europe/Madrid" '
+        "(empty: this computer's). Opening hours, due times and CSV times are in it.",
+        max_length=64,
+    ),
+    Option(
+        "clinic",
+        "hours",
+        list,
+        ("mon-fri 09:00-17:00",),
+        'Opening hours on the clinic\'s clocks, each "DAYS HH:MM-HH:MM" where DAYS is a day '
+        "(mon … sun) or a range (mon-fri, sun-thu); 24:00 ends a day. Callback deadlines "
+        "count only these minutes, and the attract screen rests outside them.",
+        max_length=40,
     ),
     Option(
         "kiosk",
@@ -166,6 +188,34 @@ SCHEMA: tuple[Option, ...] = (
         "Closed requests older than this many days are deleted with their personal data.",
         minimum=1,
         maximum=3650,
+    ),
+    Option(
+        "staff",
+        "callback_within_min",
+        int,
+        60,
+        "Business minutes (inside `[clinic] hours`) within which a new request should be "
+        "called; the queue sorts by it and alerts again once a request is overdue.",
+        minimum=1,
+        maximum=10080,
+    ),
+    Option(
+        "staff",
+        "retry_after_min",
+        int,
+        120,
+        'Business minutes after "no answer" or "left voicemail" before the next call is due.',
+        minimum=1,
+        maximum=10080,
+    ),
+    Option(
+        "staff",
+        "max_attempts",
+        int,
+        3,
+        'Calls without reaching the patient after which a request becomes "unreachable".',
+        minimum=1,
+        maximum=20,
     ),
     Option(
         "staff",

@@ -128,3 +128,40 @@ def test_a_file_that_ends_inside_a_string_names_its_last_line(tmp_path):
     assert problem.line == 3
     assert "not valid TOML: Unterminated string" in problem.message
     assert "end of document" not in problem.message
+
+
+@pytest.mark.parametrize(("text", "key", "fragment"), [
+    ('[clinic]\ntime_zone = "Mars/Olympus"\n', "clinic.time_zone", "not a time zone name"),
+    ('[clinic]\nhours = "mon-fri 08:00-18:00"\n', "clinic.hours", "must be list of texts"),
+    ('[clinic]\nhours = ["mon-fri 8-18"]\n', "clinic.hours", 'form "DAYS HH:MM-HH:MM"'),
+    ('[clinic]\nhours = ["mon-fry 08:00-18:00"]\n', "clinic.hours", '"fry" is not a day'),
+    ('[clinic]\nhours = ["sat 12:00-09:00"]\n', "clinic.hours", "after the opening time"),
+    ('[clinic]\nhours = ["sat 09:00-24:30"]\n', "clinic.hours", "24:30 is not a time of day"),
+    ('[clinic]\nhours = []\n', "clinic.hours", "at least one opening"),
+    ('[clinic]\nhours = [9]\n', "clinic.hours", "the number 9 is not text"),
+    ("[staff]\nmax_attempts = 0\n", "staff.max_attempts", "below the minimum of 1"),
+])
+def test_bad_hours_and_zones_are_named(tmp_path, text, key, fragment):
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    (problem,) = config.problems
+    assert (problem.key, problem.line) == (key, 2)
+    assert fragment in problem.message
+    assert config.clinic.hours == ("mon-fri 09:00-17:00",)  # the default stands meanwhile
+
+
+def test_hours_and_deadlines_load(tmp_path):
+    from kiosk.callback_queue.deadlines import DeadlinePolicy
+
+    path = tmp_path / "config.toml"
+    path.write_text('[clinic]\ntime_zone = "Europe/Madrid"\n'
+                    'hours = ["mon-fri 08:00-18:00", "sat 09:00-12:00"]\n'
+                    "[staff]\ncallback_within_min = 30\nretry_after_min = 90\nmax_attempts = 4\n",
+                    encoding="utf-8")
+    config = load_config(path)
+    assert config.ok, config.problems
+    policy = DeadlinePolicy.from_config(config)
+    assert str(policy.hours.tz) == "Europe/Madrid"
+    assert (policy.callback_within_min, policy.retry_after_min, policy.max_attempts) == (30, 90, 4)
+    assert policy.hours.spans(5) == ((540, 720),) and policy.hours.spans(6) == ()

@@ -65,6 +65,7 @@ def test_render_config_file_round_trips_any_values(tmp_path: Path) -> None:
     values["clinic"]["name"] = 'Dr. "Quote" \\ Clínica — Norte'
     values["kiosk"]["idle_timeout_s"] = 90
     values["kiosk"]["fullscreen"] = False
+    values["clinic"]["hours"] = ["mon-fri 08:00-18:00", "sat 09:00-12:00"]
 
     parsed = tomllib.loads(render_config_file(values))
     assert parsed == values
