@@ -183,7 +183,10 @@ def _queue_worker(config: Config) -> QueueWorker:
         from kiosk.callback_queue.outbox import ResilientQueue
 
         prepare_data_dir(config)  # where the outbox and the default queue live
-        queue = ResilientQueue(database_url(config), outbox_path(config), merge_sent_again=True)
+        from kiosk.callback_queue.deadlines import DeadlinePolicy
+
+        queue = ResilientQueue(database_url(config), outbox_path(config), merge_sent_again=True,
+                               policy=DeadlinePolicy.from_config(config))
         _purge_expired(queue, retention_days, tz)
         return queue
 
@@ -221,7 +224,9 @@ def _consult_screens(config: Config, keeper: QueueKeeper
         def done() -> Screen:
             from kiosk.consult.ui.thank_you import ConsultDoneScreen
 
-            screen = ConsultDoneScreen(tr, config.clinic.callback_promise)
+            from kiosk.callback_queue.deadlines import DeadlinePolicy
+
+            screen = ConsultDoneScreen(tr, DeadlinePolicy.from_config(config))
             screen.finished.connect(window.go_home)
             return screen
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,9 @@ class Status(StrEnum):
     SCHEDULED = "scheduled"
     NOT_INTERESTED = "not-interested"
     CLOSED = "closed"
+    WRONG_NUMBER = "wrong-number"
+    UNREACHABLE = "unreachable"
+    DO_NOT_CALL = "do-not-call"
 
 
 class BestTime(StrEnum):
@@ -27,17 +31,28 @@ class BestTime(StrEnum):
 #: Outcomes of a call that did not reach the patient; each one counts as an attempt.
 CALL_OUTCOMES: frozenset[Status] = frozenset({Status.NO_ANSWER, Status.LEFT_VOICEMAIL})
 
+#: Requests someone still has to call: each has a due time and sorts by it.
+AWAITING_CALL: frozenset[Status] = frozenset({Status.NEW, *CALL_OUTCOMES})
+#: Requests nothing more happens to; retention deletes them once old enough.
+FINAL: frozenset[Status] = frozenset({Status.CLOSED, Status.WRONG_NUMBER, Status.DO_NOT_CALL})
+
 _AFTER_CONTACT = frozenset({Status.SCHEDULED, Status.NOT_INTERESTED, Status.CLOSED})
+_GIVE_UP = frozenset({Status.WRONG_NUMBER, Status.UNREACHABLE, Status.DO_NOT_CALL})
 
 # Calling again after no answer is a legal move, hence the self-loops on the call outcomes.
-# "closed" straight from "new" lets staff close a duplicate or prank request.
+# "closed" straight from "new" lets staff close a duplicate or prank request. Whoever is
+# reached may still ask not to be called again: do-not-call is open from every state but a
+# final one. "unreachable" (after the last attempt) may still hear back from the patient.
 _NEXT: dict[Status, frozenset[Status]] = {
-    Status.NEW: CALL_OUTCOMES | _AFTER_CONTACT,
-    Status.NO_ANSWER: CALL_OUTCOMES | _AFTER_CONTACT,
-    Status.LEFT_VOICEMAIL: CALL_OUTCOMES | _AFTER_CONTACT,
-    Status.SCHEDULED: frozenset({Status.NOT_INTERESTED, Status.CLOSED}),
-    Status.NOT_INTERESTED: frozenset({Status.CLOSED}),
+    Status.NEW: CALL_OUTCOMES | _AFTER_CONTACT | _GIVE_UP,
+    Status.NO_ANSWER: CALL_OUTCOMES | _AFTER_CONTACT | _GIVE_UP,
+    Status.LEFT_VOICEMAIL: CALL_OUTCOMES | _AFTER_CONTACT | _GIVE_UP,
+    Status.SCHEDULED: frozenset({Status.NOT_INTERESTED, Status.CLOSED, Status.DO_NOT_CALL}),
+    Status.NOT_INTERESTED: frozenset({Status.CLOSED, Status.DO_NOT_CALL}),
+    Status.UNREACHABLE: _AFTER_CONTACT | {Status.DO_NOT_CALL},
+    Status.WRONG_NUMBER: frozenset({Status.CLOSED}),
     Status.CLOSED: frozenset(),
+    Status.DO_NOT_CALL: frozenset(),
 }
 
 
@@ -68,6 +83,21 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def consent_version(text: str) -> str:
+    """The version of a consent wording: the first 16 hex digits of its SHA-256, so any
+    change to the text (a word, a comma) is a new version and the same text the same one."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """What the patient agreed to: the exact text shown, its language and its version."""
+
+    text: str
+    language: str
+    version: str
+
+
 # Names, phone numbers and notes are kept out of repr() so that a logged or printed
 # request never leaks personal data.
 @dataclass(frozen=True, slots=True)
@@ -78,6 +108,9 @@ class NewRequest:
     phone_e164: str = field(repr=False)
     best_time: BestTime
     created_at: datetime
+    #: The consent sentence exactly as the patient saw it, and the screen's language.
+    consent_text: str = ""
+    language: str = ""
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:
@@ -91,6 +124,9 @@ class NewRequest:
         phone_e164: str,
         best_time: BestTime,
         now: datetime | None = None,
+        *,
+        consent_text: str = "",
+        language: str = "",
     ) -> NewRequest:
         """A request with a fresh idempotency key, made once on the kiosk per patient."""
         return cls(
@@ -100,6 +136,8 @@ class NewRequest:
             phone_e164=phone_e164,
             best_time=BestTime(best_time),
             created_at=(now or utc_now()).astimezone(UTC),
+            consent_text=consent_text,
+            language=language,
         )
 
 
@@ -116,6 +154,14 @@ class CallbackRequest:
     attempts: int
     notes: str = field(repr=False)
     updated_at: datetime
+    #: When the next call is due (for a request nobody needs to call any more, when it was).
+    due_by: datetime | None = None
+    language: str = ""
+    consent_version: str = ""
+
+    @property
+    def awaiting_call(self) -> bool:
+        return self.status in AWAITING_CALL
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, func, select
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, Text, func, select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from kiosk.callback_queue.engine import (
@@ -25,6 +25,7 @@ from kiosk.callback_queue.engine import (
     restrict_sqlite_files,
     write_transaction,
 )
+from kiosk.callback_queue.deadlines import DeadlinePolicy
 from kiosk.callback_queue.file_identity import OpenedFile
 from kiosk.callback_queue.model import BestTime, CallbackRequest, NewRequest, utc_now
 from kiosk.callback_queue.schema import UtcDateTime
@@ -43,6 +44,9 @@ _outbox = Table(
     Column("best_time", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("stored_at", UtcDateTime, nullable=False),
+    # Added with consent records; an outbox file written before gains them on opening.
+    Column("consent_text", Text, nullable=False, server_default=text("''")),
+    Column("language", String(8), nullable=False, server_default=text("''")),
 )
 
 
@@ -70,10 +74,12 @@ class ResilientQueue(ClosesOnExit):
         *,
         connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
         merge_sent_again: bool = False,
+        policy: DeadlinePolicy | None = None,
     ) -> None:
         """``merge_sent_again``: a kiosk's queue, where the same phone number sent again soon
         is one request (CallbackStore.submit)."""
         self._merge = merge_sent_again
+        self._policy = policy
         self._primary_url = primary_url
         self._outbox_path = Path(outbox_path)
         self._connect_timeout_s = connect_timeout_s
@@ -91,7 +97,7 @@ class ResilientQueue(ClosesOnExit):
         self.last_failure: tuple[datetime, str] | None = None
         if not self._uses_outbox:
             # A local primary is its own durable store; failing to open it must be loud.
-            self._primary = CallbackStore.open(primary_url)
+            self._primary = CallbackStore.open(primary_url, policy=policy)
 
     @property
     def uses_outbox(self) -> bool:
@@ -200,6 +206,8 @@ class ResilientQueue(ClosesOnExit):
                     phone_e164=row.phone_e164,
                     best_time=BestTime(row.best_time),
                     created_at=row.created_at,
+                    consent_text=row.consent_text,
+                    language=row.language,
                 )
                 try:
                     stored = self._submit_primary(req)
@@ -230,7 +238,8 @@ class ResilientQueue(ClosesOnExit):
         with self._primary_lock:
             if self._primary is None:
                 self._primary = CallbackStore.open(
-                    self._primary_url, connect_timeout_s=self._connect_timeout_s
+                    self._primary_url, connect_timeout_s=self._connect_timeout_s,
+                    policy=self._policy,
                 )
             return self._primary
 
@@ -247,6 +256,7 @@ class ResilientQueue(ClosesOnExit):
                 engine = make_engine(f"sqlite:///{self._outbox_path}")
                 with write_transaction(engine) as conn:
                     _metadata.create_all(conn)
+                    _add_consent_columns(conn)
                 restrict_sqlite_files(self._outbox_path)
                 self._outbox_engine = engine
                 self._outbox_file = OpenedFile(self._outbox_path)
@@ -275,6 +285,8 @@ class ResilientQueue(ClosesOnExit):
                 best_time=BestTime(req.best_time).value,
                 created_at=req.created_at,
                 stored_at=utc_now(),
+                consent_text=req.consent_text,
+                language=req.language[:8],
             )
             .prefix_with("OR IGNORE")  # the same request twice is still one request
         )
@@ -290,6 +302,15 @@ class ResilientQueue(ClosesOnExit):
             log.warning("%s: primary store unreachable (%s)", what, type(exc).__name__)
         else:
             log.error("%s: primary store failed", what, exc_info=exc)
+
+
+def _add_consent_columns(conn: Connection) -> None:
+    """An outbox file from before consent was recorded: add its columns, keep its rows."""
+    have = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(outbox)")}
+    for name, kind in (("consent_text", "TEXT"), ("language", "VARCHAR(8)")):
+        if name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE outbox ADD COLUMN {name} {kind} NOT NULL "
+                                 "DEFAULT ''")
 
 
 def _is_unreachable(exc: BaseException) -> bool:

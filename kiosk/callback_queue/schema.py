@@ -34,7 +34,7 @@ from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 VERSION_KEY = "schema_version"
 # Any constant works; it only has to be the same in every process that opens the database.
 _PG_MIGRATION_LOCK = 0x6B696F736B  # "kiosk"
@@ -204,6 +204,46 @@ def _callback_archive_v4(md: MetaData) -> Table:
     )
 
 
+def _requests_v5(md: MetaData) -> Table:
+    """Version 2's requests plus what is due and what the patient agreed to."""
+    table = _requests_v2(md)
+    # When the next call is due; for a request nobody has to call any more, when it was.
+    table.append_column(Column("due_by", UtcDateTime, nullable=True))
+    # 0 while someone has to call (the top of the staff list, by due_by), 1 afterwards.
+    table.append_column(Column("queue_rank", Integer, nullable=False, server_default=text("1")))
+    # The consent sentence exactly as shown, its language, and its version (a hash of it).
+    table.append_column(Column("consent_text", Text, nullable=False, server_default=text("''")))
+    table.append_column(
+        Column("consent_language", String(8), nullable=False, server_default=text("''")))
+    table.append_column(
+        Column("consent_version", String(16), nullable=False, server_default=text("''")))
+    return table
+
+
+def _requests_indexes_v5(table: Table) -> list[Index]:
+    # The staff list's order, (queue_rank, due_by, id), with and without a status filter;
+    # the overdue watch reads the rank-0 end of the first one; do-not-call finds a number.
+    return [
+        Index("ix_callback_requests_rank_due", table.c.queue_rank, table.c.due_by, table.c.id),
+        Index("ix_callback_requests_status_rank_due", table.c.status, table.c.queue_rank,
+              table.c.due_by, table.c.id),
+        Index("ix_callback_requests_phone", table.c.phone),
+    ]
+
+
+def _do_not_call_v5(md: MetaData) -> Table:
+    # Numbers whose owner asked not to be called: kept past retention, so that a later
+    # request from the number is recorded closed. No name, only the number and who noted it.
+    return Table(
+        "do_not_call",
+        md,
+        Column("phone", String(20), primary_key=True),
+        Column("request_id", Integer, nullable=False),
+        Column("at", UtcDateTime, nullable=False),
+        Column("actor", String(64), nullable=False),
+    )
+
+
 def _build_v1() -> MetaData:
     md = MetaData()
     _meta_v1(md)
@@ -226,10 +266,25 @@ def _build_v3() -> MetaData:
     return md
 
 
-def _build_current() -> MetaData:
+def _build_v4() -> MetaData:
     md = _build_v3()
     _usage_counts_v4(md)
     _callback_archive_v4(md)
+    return md
+
+
+def _build_current() -> MetaData:
+    md = MetaData()
+    _meta_v1(md)
+    requests = _requests_v5(md)
+    _requests_indexes_v2(requests)
+    _requests_indexes_v5(requests)
+    _audit_v2(md)
+    _pin_lockout_v3(md)
+    _kiosk_heartbeats_v3(md)
+    _usage_counts_v4(md)
+    _callback_archive_v4(md)
+    _do_not_call_v5(md)
     return md
 
 
@@ -237,6 +292,7 @@ def _build_current() -> MetaData:
 V1_METADATA = _build_v1()
 V2_METADATA = _build_v2()
 V3_METADATA = _build_v3()
+V4_METADATA = _build_v4()
 #: The schema this code reads and writes.
 METADATA = _build_current()
 meta_table = METADATA.tables["meta"]
@@ -246,6 +302,10 @@ pin_lockout_table = METADATA.tables["pin_lockout"]
 kiosk_heartbeats_table = METADATA.tables["kiosk_heartbeats"]
 usage_counts_table = METADATA.tables["usage_counts"]
 callback_archive_table = METADATA.tables["callback_archive"]
+do_not_call_table = METADATA.tables["do_not_call"]
+#: Statuses whose requests someone still has to call (queue_rank 0); kept here as plain
+#: text so the migration below stays frozen whatever the model later adds.
+_AWAITING_V5 = ("new", "no-answer", "left-voicemail")
 
 
 def _migrate_1_to_2(conn: Connection) -> None:
@@ -303,9 +363,32 @@ def _migrate_3_to_4(conn: Connection) -> None:
     _callback_archive_v4(md).create(conn)
 
 
+def _migrate_4_to_5(conn: Connection) -> None:
+    """Add due times, the queue's rank and consent to requests, and the do-not-call list.
+
+    Requests stored before have no deadline of their own: they are due when they were
+    made (so they head the list, as late as they really are), and their consent is blank:
+    it was not recorded then."""
+    md = MetaData()
+    table = _requests_v5(md)
+    for name in ("due_by", "queue_rank", "consent_text", "consent_language", "consent_version"):
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        default = f" DEFAULT {column.server_default.arg.text}" if column.server_default else ""
+        null = "" if column.nullable else " NOT NULL"
+        conn.execute(text(f"ALTER TABLE callback_requests ADD COLUMN {name} {kind}{null}{default}"))
+    conn.execute(text("UPDATE callback_requests SET due_by = created_at"))
+    conn.execute(
+        text("UPDATE callback_requests SET queue_rank = 0 WHERE status IN "
+             "('" + "', '".join(_AWAITING_V5) + "')"))
+    for index in _requests_indexes_v5(table):
+        index.create(conn)
+    _do_not_call_v5(md).create(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4,
+    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5,
 }
 
 
@@ -343,6 +426,12 @@ def create_v3(conn: Connection) -> None:
     """Create the version-3 schema, as the third release did (used by migration tests)."""
     V3_METADATA.create_all(conn)
     _write_version(conn, 3)
+
+
+def create_v4(conn: Connection) -> None:
+    """Create the version-4 schema, as the fourth release did (used by migration tests)."""
+    V4_METADATA.create_all(conn)
+    _write_version(conn, 4)
 
 
 def upgrade(conn: Connection) -> int:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, func, select, tuple_
@@ -22,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiosk.callback_queue import schema
+from kiosk.callback_queue.deadlines import DeadlinePolicy
 from kiosk.callback_queue.engine import (
     DEFAULT_CONNECT_TIMEOUT_S,
     ClosesOnExit,
@@ -32,13 +34,17 @@ from kiosk.callback_queue.engine import (
 )
 from kiosk.callback_queue.file_identity import OpenedFile, QueueFileReplaced
 from kiosk.callback_queue.model import (
+    AWAITING_CALL,
     CALL_OUTCOMES,
+    FINAL,
     AuditEntry,
     BestTime,
     CallbackRequest,
+    Consent,
     NewRequest,
     Status,
     check_transition,
+    consent_version,
     utc_now,
 )
 from kiosk.callback_queue.usage import archive_requests
@@ -54,17 +60,42 @@ SENT_AGAIN_WITHIN = timedelta(minutes=10)
 
 _requests = schema.requests_table
 _audit = schema.audit_table
+_do_not_call = schema.do_not_call_table
 
 #: (highest id, latest updated_at, number of requests); see CallbackStore.change_marker.
 ChangeMarker = tuple[int, datetime | None, int]
 #: How many requests before a jump's depth page_at reads to place it inside a tie.
 _TIE_LOOKBACK = 64
-#: Where a keyset page starts: a request's (created_at, id), the staff view's total order.
-PageKey = tuple[datetime, int]
+#: Where a keyset page starts: a request's place in one of the orders below.
+PageKey = tuple[Any, ...]
+
+
+class QueueOrder(StrEnum):
+    """The two total orders the queue is read in, each served by its own indexes."""
+
+    #: (created_at, id): newest first, as stored. Exports and tests read in it.
+    CREATED = "created"
+    #: (queue_rank, due_by, id): who has to be called, most due first; then the rest.
+    #: The staff list's order.
+    DUE = "due"
 
 
 def page_key(request: CallbackRequest) -> PageKey:
     return request.created_at, request.id
+
+
+def queue_rank(status: Status) -> int:
+    """0 while someone has to call the request, 1 once nobody does."""
+    return 0 if Status(status) in AWAITING_CALL else 1
+
+
+def due_key(request: CallbackRequest) -> PageKey:
+    """A request's place in QueueOrder.DUE."""
+    return queue_rank(request.status), request.due_by, request.id
+
+
+def order_key(request: CallbackRequest, order: QueueOrder) -> PageKey:
+    return due_key(request) if order is QueueOrder.DUE else page_key(request)
 
 
 class RequestNotFound(LookupError):
@@ -91,9 +122,11 @@ class CallbackStore(ClosesOnExit):
     """The queue's single source of truth; build it with ``CallbackStore.open(url)``."""
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now,
-                 url: str | None = None) -> None:
+                 url: str | None = None, policy: DeadlinePolicy | None = None) -> None:
         self._engine = engine
         self._clock = clock
+        #: The clinic's hours and callback targets: what makes each request due when.
+        self.policy = policy or DeadlinePolicy.default()
         self._is_pg = engine.dialect.name == "postgresql"
         self._url = url
         path = sqlite_path(url) if url is not None and not self._is_pg else None
@@ -109,6 +142,7 @@ class CallbackStore(ClosesOnExit):
         *,
         clock: Callable[[], datetime] = utc_now,
         connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
+        policy: DeadlinePolicy | None = None,
     ) -> CallbackStore:
         """Connect, then create or upgrade the schema in one transaction.
 
@@ -125,7 +159,7 @@ class CallbackStore(ClosesOnExit):
         path = sqlite_path(url) if engine.dialect.name == "sqlite" else None
         if path is not None:
             restrict_sqlite_files(path)
-        return cls(engine, clock, url)
+        return cls(engine, clock, url, policy)
 
     @property
     def engine(self) -> Engine:
@@ -137,6 +171,10 @@ class CallbackStore(ClosesOnExit):
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def now(self) -> datetime:
+        """The store's clock (UTC): what due times and overdue checks are measured against."""
+        return self._now()
 
     # -- kiosk side ----------------------------------------------------------------------
 
@@ -170,6 +208,11 @@ class CallbackStore(ClosesOnExit):
             "attempts": 0,
             "notes": "",
             "updated_at": now,
+            "due_by": self.policy.first_due(req.created_at),
+            "queue_rank": queue_rank(Status.NEW),
+            "consent_text": req.consent_text,
+            "consent_language": req.language[:8],
+            "consent_version": consent_version(req.consent_text) if req.consent_text else "",
         }
         insert = pg_insert if self._is_pg else sqlite_insert
         stmt = (
@@ -194,6 +237,7 @@ class CallbackStore(ClosesOnExit):
                 else:
                     new_id = conn.execute(stmt).scalar_one_or_none()
                     if new_id is not None:
+                        self._refuse_if_do_not_call(conn, new_id, req, now)
                         self._notify(conn, new_id)
                     row = conn.execute(same_key).one()
         if sent_again is not None:
@@ -203,6 +247,23 @@ class CallbackStore(ClosesOnExit):
         else:
             log.info("stored request %d from kiosk %s", new_id, req.kiosk_id)
         return _to_request(row)
+
+    def _refuse_if_do_not_call(self, conn: Connection, request_id: int, req: NewRequest,
+                               now: datetime) -> None:
+        """A number on the do-not-call list: the request is kept (the patient did ask), but
+        closed at once as do-not-call, with the reason in its history."""
+        listed = conn.execute(
+            select(_do_not_call).where(_do_not_call.c.phone == req.phone_e164)).first()
+        if listed is None:
+            return
+        conn.execute(_requests.update().where(_requests.c.id == request_id).values(
+            status=Status.DO_NOT_CALL.value, queue_rank=queue_rank(Status.DO_NOT_CALL)))
+        self._write_audit(
+            conn, request_id, now, _check_actor(f"kiosk:{req.kiosk_id}"), "status",
+            f"new -> do-not-call; this number asked not to be called "
+            f"(request {listed.request_id}, {listed.at:%Y-%m-%d}, noted by {listed.actor})")
+        log.info("request %d: the number is on the do-not-call list; recorded closed",
+                 request_id)
 
     @staticmethod
     def _recent_from_same_phone(conn: Connection, req: NewRequest) -> Row[Any] | None:
@@ -234,11 +295,14 @@ class CallbackStore(ClosesOnExit):
         offset: int = 0,
         limit: int = 50,
         newest_first: bool = True,
+        order: QueueOrder = QueueOrder.CREATED,
     ) -> list[CallbackRequest]:
-        """One page of requests ordered by creation time, optionally of one status."""
+        """One page of requests ordered by creation time (or ``order``), optionally of one
+        status."""
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must not be negative")
-        stmt = select(_requests).order_by(*_key_order(newest_first)).offset(offset).limit(limit)
+        stmt = (select(_requests).order_by(*_key_order(newest_first, order))
+                .offset(offset).limit(limit))
         stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)]
@@ -250,6 +314,7 @@ class CallbackStore(ClosesOnExit):
         limit: int = 100,
         newest_first: bool = True,
         inclusive: bool = False,
+        order: QueueOrder = QueueOrder.CREATED,
     ) -> list[CallbackRequest]:
         """Keyset paging: up to ``limit`` requests after ``key`` in (created_at, id) order.
 
@@ -257,14 +322,18 @@ class CallbackStore(ClosesOnExit):
         starts at that end. Each page is one range read of ``ix_callback_requests_created_at``
         (or ``..._status_created_at``), as cheap at the millionth row as at the first, and a
         request stored meanwhile can neither push a row onto the next page nor hide one.
+
+        With ``order=QueueOrder.DUE`` the key is ``due_key`` and "newest first" means from
+        the top of the staff list (most due first), on ``ix_callback_requests_rank_due``
+        (or ``..._status_rank_due``).
         """
         if limit < 0:
             raise ValueError("limit must not be negative")
-        columns = tuple_(_requests.c.created_at, _requests.c.id)
-        stmt = select(_requests).order_by(*_key_order(newest_first)).limit(limit)
+        columns = tuple_(*_order_columns(order))
+        stmt = select(_requests).order_by(*_key_order(newest_first, order)).limit(limit)
         if key is not None:
             bound = tuple_(*key)
-            if newest_first:
+            if _descending(newest_first, order):
                 stmt = stmt.where(columns <= bound if inclusive else columns < bound)
             else:
                 stmt = stmt.where(columns >= bound if inclusive else columns > bound)
@@ -278,6 +347,7 @@ class CallbackStore(ClosesOnExit):
         status: Status | None = None,
         limit: int = 100,
         newest_first: bool = True,
+        order: QueueOrder = QueueOrder.CREATED,
     ) -> list[CallbackRequest]:
         """The page ``skip`` requests in from one end: a jump deep into the queue.
 
@@ -290,14 +360,16 @@ class CallbackStore(ClosesOnExit):
         if skip < 0:
             raise ValueError("skip must not be negative")
         if not skip:
-            return self.page_from(None, status, limit, newest_first)
+            return self.page_from(None, status, limit, newest_first, order=order)
         back = min(skip, _TIE_LOOKBACK)
-        created = _requests.c.created_at
-        stmt = (select(created).order_by(created.desc() if newest_first else created.asc())
+        # Every key column but the id: one column (created_at), or (queue_rank, due_by).
+        prefix = _order_columns(order)[:-1]
+        descending = _descending(newest_first, order)
+        stmt = (select(*prefix).order_by(*(c.desc() if descending else c.asc() for c in prefix))
                 .offset(skip - back).limit(back + 1))
         stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
-            stamps = list(conn.execute(stmt).scalars())
+            stamps = [tuple(row) for row in conn.execute(stmt)]
         if len(stamps) <= back:
             return []
         moment = stamps[-1]
@@ -305,23 +377,25 @@ class CallbackStore(ClosesOnExit):
         while ahead < back and stamps[-2 - ahead] == moment:
             ahead += 1
         if ahead == back and skip > back:  # a tie longer than the look-back: sort it out
-            return self._page_at_sorted(skip, status, limit, newest_first)
-        stmt = (select(_requests).where(created <= moment if newest_first else created >= moment)
-                .order_by(*_key_order(newest_first)).limit(limit + ahead))
+            return self._page_at_sorted(skip, status, limit, newest_first, order)
+        at = prefix[0] if len(prefix) == 1 else tuple_(*prefix)
+        bound = moment[0] if len(prefix) == 1 else tuple_(*moment)
+        stmt = (select(_requests).where(at <= bound if descending else at >= bound)
+                .order_by(*_key_order(newest_first, order)).limit(limit + ahead))
         stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)][ahead:]
 
     def _page_at_sorted(self, skip: int, status: Status | None, limit: int,
-                        newest_first: bool) -> list[CallbackRequest]:
-        stmt = (select(_requests.c.created_at, _requests.c.id)
-                .order_by(*_key_order(newest_first)).offset(skip - 1).limit(1))
+                        newest_first: bool, order: QueueOrder) -> list[CallbackRequest]:
+        stmt = (select(*_order_columns(order))
+                .order_by(*_key_order(newest_first, order)).offset(skip - 1).limit(1))
         stmt = _of_status(stmt, status)
         with self._engine.connect() as conn:
             found = conn.execute(stmt).first()
         if found is None:
             return []
-        return self.page_from((found.created_at, found.id), status, limit, newest_first)
+        return self.page_from(tuple(found), status, limit, newest_first, order=order)
 
     def page_after(
         self, after_id: int = 0, status: Status | None = None, limit: int = 1000
@@ -353,6 +427,50 @@ class CallbackStore(ClosesOnExit):
             max_id, last_update, total = conn.execute(stmt).one()
         return int(max_id), last_update, int(total)
 
+    def overdue_between(self, after: datetime, until: datetime) -> list[CallbackRequest]:
+        """Requests someone has to call whose due time passed in (after, until], most due
+        first: one range read of ``ix_callback_requests_rank_due``."""
+        stmt = (select(_requests)
+                .where(_requests.c.queue_rank == 0, _requests.c.due_by > after,
+                       _requests.c.due_by <= until)
+                .order_by(_requests.c.due_by, _requests.c.id))
+        with self._engine.connect() as conn:
+            return [_to_request(row) for row in conn.execute(stmt)]
+
+    def next_due_after(self, moment: datetime) -> datetime | None:
+        """The earliest due time after ``moment`` of a request someone has to call."""
+        stmt = select(func.min(_requests.c.due_by)).where(
+            _requests.c.queue_rank == 0, _requests.c.due_by > moment)
+        with self._engine.connect() as conn:
+            return conn.execute(stmt).scalar_one_or_none()
+
+    def consent(self, request_id: int) -> Consent:
+        """The consent the patient agreed to: its exact text, language and version (blank
+        for requests stored before consent was recorded)."""
+        stmt = select(_requests.c.consent_text, _requests.c.consent_language,
+                      _requests.c.consent_version).where(_requests.c.id == request_id)
+        with self._engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        if row is None:
+            raise RequestNotFound(request_id)
+        return Consent(row.consent_text, row.consent_language, row.consent_version)
+
+    def last_actors(self, request_ids: Iterable[int]) -> dict[int, str]:
+        """Who wrote each request's latest audit row (requests without one are left out)."""
+        ids = list(request_ids)
+        if not ids:
+            return {}
+        latest = (select(func.max(_audit.c.id)).where(_audit.c.request_id.in_(ids))
+                  .group_by(_audit.c.request_id))
+        stmt = select(_audit.c.request_id, _audit.c.actor).where(_audit.c.id.in_(latest))
+        with self._engine.connect() as conn:
+            return {row.request_id: row.actor for row in conn.execute(stmt)}
+
+    def is_do_not_call(self, phone_e164: str) -> bool:
+        with self._engine.connect() as conn:
+            return conn.execute(select(_do_not_call.c.phone)
+                                .where(_do_not_call.c.phone == phone_e164)).first() is not None
+
     def audit(self, request_id: int) -> list[AuditEntry]:
         stmt = (
             select(_audit)
@@ -370,7 +488,10 @@ class CallbackStore(ClosesOnExit):
     def record_attempt(
         self, request_id: int, outcome: Status, actor: str, note: str | None = None
     ) -> CallbackRequest:
-        """A call that did not reach the patient: bumps attempts and sets the outcome."""
+        """A call that did not reach the patient: bumps attempts and sets the outcome.
+
+        The next call is due ``retry_after_min`` business minutes later; the
+        ``max_attempts``-th such call makes the request "unreachable" instead."""
         outcome = Status(outcome)
         if outcome not in CALL_OUTCOMES:
             raise ValueError(
@@ -384,35 +505,75 @@ class CallbackStore(ClosesOnExit):
             check_transition(current, outcome)
             attempts = row.attempts + 1
             now = self._now()
+            limit = self.policy.max_attempts
+            final = Status.UNREACHABLE if attempts >= limit else outcome
             changes: dict[str, Any] = {
-                "status": outcome.value,
+                "status": final.value,
                 "attempts": attempts,
                 "updated_at": now,
+                "queue_rank": queue_rank(final),
             }
             detail = f"{current} -> {outcome}; attempt {attempts}"
+            if final is Status.UNREACHABLE:
+                detail += f"; {outcome} -> unreachable after {attempts} of {limit} calls"
+            else:
+                changes["due_by"] = self.policy.retry_due(now)
             if clean_note is not None:
                 changes["notes"] = _append_note(row.notes, clean_note, actor, now)
                 detail += "; note added"
             self._update(conn, request_id, changes)
             self._write_audit(conn, request_id, now, actor, "attempt", detail)
-        log.info("request %d: call attempt %d by %s", request_id, attempts, actor)
+        log.info("request %d: call attempt %d by %s%s", request_id, attempts, actor,
+                 "; unreachable" if final is Status.UNREACHABLE else "")
         return self.get(request_id)
 
     def set_status(self, request_id: int, status: Status, actor: str) -> CallbackRequest:
-        """Move a request on after the patient was reached, or close it."""
+        """Move a request on after the patient was reached, or close it.
+
+        "do-not-call" also puts the number on the do-not-call list and closes every other
+        open request from it, each with its own audit row; later requests from the number
+        are recorded closed (see submit)."""
         status = Status(status)
         if status in CALL_OUTCOMES:
             raise ValueError(f"{status} counts as a call attempt; use record_attempt")
         actor = _check_actor(actor)
+        others: list[int] = []
         with self._writing() as conn:
             row = self._lock_row(conn, request_id)
             current = Status(row.status)
             check_transition(current, status)
             now = self._now()
-            self._update(conn, request_id, {"status": status.value, "updated_at": now})
+            self._update(conn, request_id, {"status": status.value, "updated_at": now,
+                                            "queue_rank": queue_rank(status)})
             self._write_audit(conn, request_id, now, actor, "status", f"{current} -> {status}")
+            if status is Status.DO_NOT_CALL:
+                others = self._close_number(conn, row.phone, request_id, actor, now)
         log.info("request %d: %s -> %s by %s", request_id, current, status, actor)
+        if others:
+            log.info("do-not-call from request %d closed %d other request(s): %s",
+                     request_id, len(others), ", ".join(map(str, others)))
         return self.get(request_id)
+
+    def _close_number(self, conn: Connection, phone: str, request_id: int, actor: str,
+                      now: datetime) -> list[int]:
+        insert = pg_insert if self._is_pg else sqlite_insert
+        conn.execute(insert(_do_not_call).values(phone=phone, request_id=request_id, at=now,
+                                                 actor=actor)
+                     .on_conflict_do_nothing(index_elements=[_do_not_call.c.phone]))
+        final = [s.value for s in (*FINAL,)]
+        stmt = (select(_requests.c.id, _requests.c.status)
+                .where(_requests.c.phone == phone, _requests.c.id != request_id,
+                       _requests.c.status.not_in(final))
+                .order_by(_requests.c.id).with_for_update())
+        closed = []
+        for other in conn.execute(stmt).all():
+            self._update(conn, other.id, {"status": Status.DO_NOT_CALL.value, "updated_at": now,
+                                          "queue_rank": queue_rank(Status.DO_NOT_CALL)})
+            self._write_audit(conn, other.id, now, actor, "status",
+                              f"{other.status} -> do-not-call; the number asked not to be "
+                              f"called (request {request_id})")
+            closed.append(other.id)
+        return closed
 
     def add_note(self, request_id: int, text: str, actor: str) -> CallbackRequest:
         clean = _check_note(text)
@@ -430,7 +591,8 @@ class CallbackStore(ClosesOnExit):
 
     def purge_closed(self, older_than_days: int, now: datetime | None = None,
                      tz: tzinfo | None = None) -> int:
-        """Delete closed requests (and their audit rows) untouched for that many days.
+        """Delete final requests (closed, wrong number, do-not-call) and their audit rows
+        untouched for that many days. The do-not-call list keeps its numbers.
 
         Their anonymous figures (per local day in ``tz``, None for the machine's: how many,
         called, reached, booked, minutes to the first call) are kept in the same
@@ -439,7 +601,7 @@ class CallbackStore(ClosesOnExit):
             raise ValueError("older_than_days must not be negative")
         cutoff = (now or self._now()) - timedelta(days=older_than_days)
         doomed = select(_requests.c.id).where(
-            _requests.c.status == Status.CLOSED.value, _requests.c.updated_at < cutoff
+            _requests.c.status.in_([s.value for s in FINAL]), _requests.c.updated_at < cutoff
         )
         with self._writing() as conn:
             archive_requests(conn, doomed, tz)
@@ -545,10 +707,20 @@ def _of_status(stmt: Any, status: Status | None) -> Any:
     return stmt if status is None else stmt.where(_requests.c.status == Status(status).value)
 
 
-def _key_order(newest_first: bool) -> tuple[Any, Any]:
-    if newest_first:
-        return _requests.c.created_at.desc(), _requests.c.id.desc()
-    return _requests.c.created_at.asc(), _requests.c.id.asc()
+def _order_columns(order: QueueOrder) -> tuple[Any, ...]:
+    if QueueOrder(order) is QueueOrder.DUE:
+        return _requests.c.queue_rank, _requests.c.due_by, _requests.c.id
+    return _requests.c.created_at, _requests.c.id
+
+
+def _descending(newest_first: bool, order: QueueOrder) -> bool:
+    """Creation order's top is its newest (descending), the due order's its most due."""
+    return newest_first if QueueOrder(order) is QueueOrder.CREATED else not newest_first
+
+
+def _key_order(newest_first: bool, order: QueueOrder = QueueOrder.CREATED) -> tuple[Any, ...]:
+    descending = _descending(newest_first, order)
+    return tuple(c.desc() if descending else c.asc() for c in _order_columns(order))
 
 
 def _to_request(row: Row[Any]) -> CallbackRequest:
@@ -564,6 +736,9 @@ def _to_request(row: Row[Any]) -> CallbackRequest:
         attempts=row.attempts,
         notes=row.notes,
         updated_at=row.updated_at,
+        due_by=row.due_by,
+        language=row.consent_language,
+        consent_version=row.consent_version,
     )
 
 

@@ -139,9 +139,11 @@ class OpeningHours:
 
     def next_opening(self, at: datetime) -> datetime | None:
         """The first moment at or after ``at`` when the clinic is open (``at`` itself while
-        it is open), in the clinic's time zone; None when the hours never open."""
+        it is open), in UTC (aware arithmetic in a local zone is wall-clock arithmetic,
+        wrong across a DST change; ``.astimezone(hours.tz)`` to show it); None when the
+        hours never open."""
         for opens, _closes in self.open_periods(at):
-            return max(opens, _aware(at)).astimezone(self.tz)
+            return max(opens, _aware(at)).astimezone(UTC)
         return None
 
     def open_periods(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:

@@ -120,14 +120,17 @@ def export(config_path: str | os.PathLike[str] | None, fmt: str = "csv",
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kiosk.callback_queue.export import iter_all, write_csv
+    from kiosk.callback_queue.deadlines import DeadlinePolicy
+    from kiosk.callback_queue.export import write_queue_csv
     from kiosk.callback_queue.store import CallbackStore
     from kiosk.ops.paths import database_url, prepare_data_dir
 
     try:
         prepare_data_dir()  # the default queue's folder; a configured one must exist already
-        with CallbackStore.open(database_url(config)) as store, _csv_stream(stdout) as out:
-            written = write_csv(iter_all(store, status=chosen), out)
+        policy = DeadlinePolicy.from_config(config)
+        with CallbackStore.open(database_url(config), policy=policy) as store, \
+                _csv_stream(stdout) as out:
+            written = write_queue_csv(store, out, chosen)
     except BrokenPipeError:  # `kiosk export | head` closed the pipe: not an error
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -38,13 +38,13 @@ def write_export(store: CallbackStore, path: Path, status: Status | None = None)
     The file is created 0600 and removed again if writing fails, so a half-written export
     never lies around. A BOM leads the file so spreadsheets read accented names right.
     """
-    from kiosk.callback_queue.export import iter_all, write_csv
+    from kiosk.callback_queue.export import write_queue_csv
 
     path.parent.mkdir(parents=True, exist_ok=True, mode=_PRIVATE_DIR)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE_FILE)
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-            written = write_csv(iter_all(store, status=status), out)
+            written = write_queue_csv(store, out, status)
     except BaseException:
         with contextlib.suppress(OSError):
             path.unlink()

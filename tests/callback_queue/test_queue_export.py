@@ -79,6 +79,10 @@ def test_csv_has_a_header_and_one_row_per_request() -> None:
         "2",
         "2024-06-01T15:05:09+00:00",
         "",
+        "",  # due_by: not computed for this hand-made request
+        "",
+        "",
+        "",
     ]
     assert len(rows) == 3
 
@@ -152,3 +156,37 @@ def test_export_from_a_store_to_a_file(sqlite_store: CallbackStore, tmp_path: Pa
         rows = list(csv.reader(back))
     assert len(rows) == 26
     assert {row[3] for row in rows[1:]} == {f"'=Evil{n}" for n in range(25)}
+
+
+def test_the_new_columns_name_deadline_consent_and_last_actor(store_url: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from kiosk.callback_queue.deadlines import DeadlinePolicy
+    from kiosk.callback_queue.export import write_queue_csv
+    from kiosk.config.hours import OpeningHours
+
+    madrid = ZoneInfo("Europe/Madrid")
+    policy = DeadlinePolicy(OpeningHours.parse(["mon-fri 08:00-18:00"], madrid))
+    friday = datetime(2026, 12, 4, 17, 50, tzinfo=madrid)
+    consent = "Acepto que la clínica me llame a este número para una consulta"
+    with CallbackStore.open(store_url, policy=policy, clock=lambda: friday) as store:
+        first = store.submit(NewRequest.create("lobby", "Ana Ruiz", "+34600000001",
+                                               BestTime.ANY, friday, consent_text=consent,
+                                               language="es"))
+        second = store.submit(NewRequest.create("lobby", "Lee Park", "+12025550143",
+                                                BestTime.ANY, friday))
+        store.record_attempt(first.id, Status.NO_ANSWER, "Ana on kiosk lobby-1")
+        store.add_note(first.id, "try after lunch", "Ben on console desk")
+        out = io.StringIO(newline="")
+        assert write_queue_csv(store, out) == 2
+    rows = [dict(zip(HEADER, row, strict=True)) for row in parse(out.getvalue())[1:]]
+    by_id = {int(row["id"]): row for row in rows}
+    # 17:50 Friday + 60 business minutes: 08:50 on Monday, written on the clinic's clocks.
+    assert by_id[second.id]["due_by"] == "2026-12-07T08:50:00+01:00"
+    # Retried at 17:50 Friday: 120 business minutes later is Monday 09:50.
+    assert by_id[first.id]["due_by"] == "2026-12-07T09:50:00+01:00"
+    assert by_id[first.id]["language"] == "es"
+    assert by_id[first.id]["consent_version"] == first.consent_version != ""
+    assert by_id[first.id]["last_actor"] == "Ben on console desk"
+    assert (by_id[second.id]["language"], by_id[second.id]["consent_version"]) == ("", "")
+    assert by_id[second.id]["last_actor"] == ""

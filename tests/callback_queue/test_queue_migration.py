@@ -86,7 +86,7 @@ def test_v1_is_really_smaller() -> None:
     assert set(v1) == {"meta", "callback_requests"}
     assert "kiosk_id" not in v1["callback_requests"].c
     assert "updated_at" not in v1["callback_requests"].c
-    assert schema.SCHEMA_VERSION == 4
+    assert schema.SCHEMA_VERSION == 5
 
 
 def test_upgrade_from_v1_keeps_every_row(store_url: str) -> None:
@@ -141,8 +141,9 @@ def test_upgraded_schema_matches_a_fresh_one(store_url: str, tmp_path: Any) -> N
             expected = describe(conn)
     fresh_engine.dispose()
     assert set(upgraded) == {"audit_log", "callback_archive", "callback_requests",
-                             "kiosk_heartbeats", "meta", "pin_lockout", "usage_counts"}
-    assert len(upgraded["callback_requests"]["indexes"]) == 4
+                             "do_not_call", "kiosk_heartbeats", "meta", "pin_lockout",
+                             "usage_counts"}
+    assert len(upgraded["callback_requests"]["indexes"]) == 7
     assert upgraded == expected
 
 
@@ -272,3 +273,44 @@ def test_kiosks_opening_a_new_database_together_do_not_collide(store_url: str) -
         t.join()
     assert errors == []
     assert read_version(store_url) == schema.SCHEMA_VERSION
+
+
+def make_v4(url: str) -> None:
+    """A database as the fourth release left it: three requests, two still to be called."""
+    engine = make_engine(url)
+    try:
+        with write_transaction(engine) as conn:
+            schema.create_v4(conn)
+            conn.execute(schema.V4_METADATA.tables["callback_requests"].insert(), [{
+                "idempotency_key": row["idempotency_key"], "created_at": row["created_at"],
+                "kiosk_id": "lobby", "name": row["name"], "phone": row["phone"],
+                "best_time": row["best_time"], "status": row["status"],
+                "attempts": row["attempts"], "notes": row["notes"],
+                "updated_at": row["created_at"]} for row in V1_ROWS])
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_v4_makes_old_requests_due_when_made(store_url: str, tmp_path: Any) -> None:
+    make_v4(store_url)
+    with CallbackStore.open(store_url) as store:
+        rows = {r.id: r for r in store.page(limit=10)}
+        assert [r.due_by for r in rows.values()] == [r.created_at for r in rows.values()]
+        # Those still to be called head the staff list, most overdue first; then the rest.
+        from kiosk.callback_queue.store import QueueOrder
+        assert [r.id for r in store.page_from(order=QueueOrder.DUE)] == [1, 2, 3]
+        assert store.consent(1).text == "" and rows[1].consent_version == ""
+        assert not store.is_do_not_call(V1_ROWS[0]["phone"])
+    assert read_version(store_url) == schema.SCHEMA_VERSION
+    if store_url.startswith("sqlite"):
+        engine = create_engine(store_url)
+        with engine.connect() as conn:
+            upgraded = describe(conn)
+        engine.dispose()
+        fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+        CallbackStore.open(fresh).close()
+        engine = create_engine(fresh)
+        with engine.connect() as conn:
+            expected = describe(conn)
+        engine.dispose()
+        assert upgraded == expected

@@ -283,8 +283,10 @@ class ConsultScreen(Screen):
             self._pending.phone_e164,
             self._pending.best_time,
         ) != (result.name, result.phone_e164, result.best_time):
+            # The consent stored is the sentence exactly as this screen showed it.
             self._pending = NewRequest.create(
-                self._kiosk_id, result.name, result.phone_e164, result.best_time
+                self._kiosk_id, result.name, result.phone_e164, result.best_time,
+                consent_text=self.consent.text(), language=self._tr.language,
             )
         return self._pending
 

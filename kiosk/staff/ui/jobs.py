@@ -31,11 +31,12 @@ _Callbacks = tuple[QObject, Callable[[Any], None], Callable[[BaseException], Non
 
 def open_store(config: Config) -> Any:
     """The staff's CallbackStore; call it on the worker thread, where SQLAlchemy is imported."""
+    from kiosk.callback_queue.deadlines import DeadlinePolicy
     from kiosk.callback_queue.store import CallbackStore
     from kiosk.ops.paths import database_url, prepare_data_dir
 
     prepare_data_dir(config)  # the default queue's folder; a configured one must exist already
-    return CallbackStore.open(database_url(config))
+    return CallbackStore.open(database_url(config), policy=DeadlinePolicy.from_config(config))
 
 
 class _Waiting:
