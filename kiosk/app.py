@@ -222,9 +222,8 @@ def _consult_screens(config: Config, keeper: QueueKeeper
             return screen
 
         def done() -> Screen:
-            from kiosk.consult.ui.thank_you import ConsultDoneScreen
-
             from kiosk.callback_queue.deadlines import DeadlinePolicy
+            from kiosk.consult.ui.thank_you import ConsultDoneScreen
 
             screen = ConsultDoneScreen(tr, DeadlinePolicy.from_config(config))
             screen.finished.connect(window.go_home)

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, Text, func, select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from kiosk.callback_queue.deadlines import DeadlinePolicy
 from kiosk.callback_queue.engine import (
     DEFAULT_CONNECT_TIMEOUT_S,
     ClosesOnExit,
@@ -25,7 +26,6 @@ from kiosk.callback_queue.engine import (
     restrict_sqlite_files,
     write_transaction,
 )
-from kiosk.callback_queue.deadlines import DeadlinePolicy
 from kiosk.callback_queue.file_identity import OpenedFile
 from kiosk.callback_queue.model import BestTime, CallbackRequest, NewRequest, utc_now
 from kiosk.callback_queue.schema import UtcDateTime

@@ -414,6 +414,17 @@ class CallbackStore(ClosesOnExit):
         with self._engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
 
+    def count_before(self, key: PageKey, status: Status | None = None,
+                     order: QueueOrder = QueueOrder.CREATED) -> int:
+        """How many requests come before ``key`` from the top of ``order``: where a held row
+        now sits when requests arrived (or went) on either side of it. One index range."""
+        columns = tuple_(*_order_columns(order))
+        bound = tuple_(*key)
+        before = columns > bound if _descending(True, order) else columns < bound
+        stmt = _of_status(select(func.count()).select_from(_requests).where(before), status)
+        with self._engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
     def change_marker(self) -> ChangeMarker:
         """A cheap value that differs whenever a request is added, changed or purged."""
         self.follow_file()  # the staff screens poll this: they follow a replaced file too

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: What ``[clinic] hours`` holds when the file does not say.
 DEFAULT_HOURS = ("mon-fri 09:00-17:00",)
-_ENTRY = re.compile(r"\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
+_ENTRY = re.compile(r"\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?"  # mon, or mon-fri
+                    r"\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")  # 08:00-18:00
 _DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)
 
@@ -149,7 +150,7 @@ class OpeningHours:
     def open_periods(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
         """The open stretches ``[opens, closes)`` that end after ``start``, in time order, as
         UTC instants (the first may have opened before ``start``). Endless unless the hours
-        never open."""
+        never open; a stretch longer than a week comes as adjacent pieces."""
         if not self.ever_open:
             return
         start = _aware(start).astimezone(UTC)
@@ -157,7 +158,10 @@ class OpeningHours:
         pending: tuple[datetime, datetime] | None = None
         while True:
             for opens, closes in self._periods_between(cursor, cursor + _WEEK):
-                if pending is not None and opens <= pending[1]:
+                # Joined across the windows' seams, but never past a week: a clinic open
+                # around the clock still yields (adjacent) stretches one can count through.
+                if pending is not None and opens <= pending[1] and \
+                        pending[1] - pending[0] < _WEEK:
                     pending = (pending[0], max(pending[1], closes))
                     continue
                 if pending is not None and pending[1] > start:

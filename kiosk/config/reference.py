@@ -25,7 +25,7 @@ class MarkersMissing(ValueError):
 
 
 def toml_value(value: Any) -> str:
-    """``value`` written as TOML (the config holds text, whole numbers, true/false and lists of text)."""
+    """``value`` written as TOML (the config holds text, whole numbers, true/false, lists)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

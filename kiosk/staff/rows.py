@@ -21,6 +21,9 @@ STATUS_LABELS: dict[Status, str] = {
     Status.SCHEDULED: "Scheduled",
     Status.NOT_INTERESTED: "Not interested",
     Status.CLOSED: "Closed",
+    Status.WRONG_NUMBER: "Wrong number",
+    Status.UNREACHABLE: "Unreachable",
+    Status.DO_NOT_CALL: "Do not call",
 }
 BEST_TIME_LABELS: dict[BestTime, str] = {
     BestTime.MORNING: "Morning",
@@ -30,7 +33,7 @@ BEST_TIME_LABELS: dict[BestTime, str] = {
 }
 ACTION_LABELS = {"attempt": "Call attempt", "status": "Status", "note": "Note",
                  "sent-again": "Sent again"}
-COLUMNS = ("Received", "Name", "Phone", "Best time", "Status", "Calls")
+COLUMNS = ("Received", "Name", "Phone", "Best time", "Status", "Calls", "Due")
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -68,6 +71,33 @@ def format_received(moment: datetime, now: datetime, tz: tzinfo | None = None) -
     return " ".join(received_parts(moment, now, tz))
 
 
+def lateness(due: datetime, now: datetime) -> str:
+    """How late a call is: "42 min late", "3 h 5 min late", "2 days late"."""
+    minutes = int((now - due).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min late"
+    if minutes < 24 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min late" if rest else f"{hours} h late"
+    days = minutes // (24 * 60)
+    return "1 day late" if days == 1 else f"{days} days late"
+
+
+def due_text(request: CallbackRequest, now: datetime, tz: tzinfo | None = None) -> str:
+    """The Due cell: "42 min late" once overdue, else when ("14:30", "Mon 08:50"); blank
+    for a request nobody has to call any more."""
+    if not request.awaiting_call or request.due_by is None:
+        return ""
+    if request.due_by <= now:
+        return lateness(request.due_by, now)
+    day, clock = received_parts(request.due_by, now, tz)
+    if day == "Today":
+        return f"by {clock}"
+    if request.due_by.astimezone(tz).date() == now.astimezone(tz).date() + timedelta(days=1):
+        day = "Tomorrow"
+    return f"by {day} {clock}"
+
+
 def format_phone(e164: str, region: str) -> str:
     """National form for the clinic's own country, international for any other."""
     import phonenumbers
@@ -102,6 +132,9 @@ class StaffRow:
     best_time: str
     status: str
     attempts: str
+    #: "42 min late", "by 14:30", or "" once nobody has to call.
+    due: str = ""
+    overdue: bool = False
 
     @property
     def id(self) -> int:
@@ -111,10 +144,17 @@ class StaffRow:
     def received(self) -> str:
         return f"{self.received_day} {self.received_time}"
 
-    def cells(self) -> tuple[str, str, str, str, str, str]:
+    @property
+    def due_line(self) -> str:
+        """The detail panel's line about the deadline."""
+        if not self.due:
+            return ""
+        return f"Overdue: {self.due}" if self.overdue else f"Call {self.due}"
+
+    def cells(self) -> tuple[str, ...]:
         """The table's cells; the received day and time on two lines keep that column narrow."""
         return (f"{self.received_day}\n{self.received_time}", self.name, self.phone,
-                self.best_time, self.status, self.attempts)
+                self.best_time, self.status, self.attempts, self.due)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +176,11 @@ class RowFormatter:
         self._now = now
         self._tz = tz
 
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """What "now" is for the rows' lateness (and the overdue watch)."""
+        return self._now
+
     def rows(self, requests: Iterable[CallbackRequest]) -> list[StaffRow]:
         now = self._now()
         return [self._row(req, now) for req in requests]
@@ -154,6 +199,8 @@ class RowFormatter:
             best_time=BEST_TIME_LABELS.get(req.best_time, str(req.best_time)),
             status=STATUS_LABELS.get(req.status, str(req.status)),
             attempts=str(req.attempts),
+            due=due_text(req, now, self._tz),
+            overdue=req.awaiting_call and req.due_by is not None and req.due_by <= now,
         )
 
     def detail(self, request: CallbackRequest, audit: Iterable[AuditEntry]) -> RequestDetail:

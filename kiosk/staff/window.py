@@ -14,10 +14,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from kiosk.callback_queue.model import CallbackRequest, Status
+from kiosk.callback_queue.model import AWAITING_CALL, CallbackRequest, Status
 
 if TYPE_CHECKING:
     from kiosk.callback_queue.store import CallbackStore, PageKey
+
+#: The staff list's order: the store's QueueOrder.DUE, (queue_rank, due_by, id): who has
+#: to be called, most due first, then the rest. Row 0 is its top ("newest" below means
+#: "nearer the top"), and every read is a keyset range on ``ix_callback_requests_rank_due``.
+ORDER = "due"
+
+
+def key_of(request: CallbackRequest) -> PageKey:
+    """A held request's place in ORDER (the store's due_key, without importing the store
+    on the GUI thread)."""
+    return (0 if request.status in AWAITING_CALL else 1), request.due_by, request.id
 
 
 class Edge(StrEnum):
@@ -74,8 +85,10 @@ def read(store: CallbackStore, fetch: Fetch, status: Status | None,
     """The rows ``fetch`` asks for, newest first; ``first``/``last`` are the held window's
     newest and oldest keys. Runs on the worker thread."""
     if fetch.edge is Edge.OLDER:
-        return store.page_from(last, status, fetch.count, newest_first=True)
+        return store.page_from(last, status, fetch.count, newest_first=True, order=ORDER)
     if fetch.edge is Edge.NEWER:
-        return store.page_from(first, status, fetch.count, newest_first=False)[::-1]
-    rows = store.page_at(fetch.skip, status, fetch.count, newest_first=fetch.from_newest)
+        return store.page_from(first, status, fetch.count, newest_first=False,
+                               order=ORDER)[::-1]
+    rows = store.page_at(fetch.skip, status, fetch.count, newest_first=fetch.from_newest,
+                         order=ORDER)
     return rows if fetch.from_newest else rows[::-1]

@@ -122,3 +122,11 @@ def test_policy_retries_count_from_the_attempt() -> None:
     thursday = datetime(2026, 12, 3, 17, 0, tzinfo=NY)
     assert policy.first_due(thursday) == datetime(2026, 12, 3, 17, 30, tzinfo=NY)
     assert policy.retry_due(thursday) == datetime(2026, 12, 4, 9, 0, tzinfo=NY)
+
+
+def test_open_around_the_clock() -> None:
+    hours = OpeningHours.parse(["mon-sun 00:00-24:00"], "Europe/London")
+    now = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)
+    assert due_at(now, 60, hours) == now + timedelta(hours=1)
+    assert due_at(now, 20 * 24 * 60, hours) == now + timedelta(days=20)
+    assert hours.next_opening(now) == now

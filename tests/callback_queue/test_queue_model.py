@@ -24,6 +24,9 @@ _CALLED_NEXT = [
     Status.SCHEDULED,
     Status.NOT_INTERESTED,
     Status.CLOSED,
+    Status.WRONG_NUMBER,
+    Status.UNREACHABLE,
+    Status.DO_NOT_CALL,
 ]
 # The whole workflow, written out so that any change to it shows up here.
 LEGAL = [
@@ -32,7 +35,15 @@ LEGAL = [
     *[(Status.LEFT_VOICEMAIL, s) for s in _CALLED_NEXT],
     (Status.SCHEDULED, Status.NOT_INTERESTED),
     (Status.SCHEDULED, Status.CLOSED),
+    (Status.SCHEDULED, Status.DO_NOT_CALL),
     (Status.NOT_INTERESTED, Status.CLOSED),
+    (Status.NOT_INTERESTED, Status.DO_NOT_CALL),
+    # Unreachable after the last attempt, the patient may still call the clinic back.
+    (Status.UNREACHABLE, Status.SCHEDULED),
+    (Status.UNREACHABLE, Status.NOT_INTERESTED),
+    (Status.UNREACHABLE, Status.CLOSED),
+    (Status.UNREACHABLE, Status.DO_NOT_CALL),
+    (Status.WRONG_NUMBER, Status.CLOSED),
 ]
 
 
@@ -44,6 +55,9 @@ def test_status_values_are_the_stored_strings() -> None:
         "scheduled",
         "not-interested",
         "closed",
+        "wrong-number",
+        "unreachable",
+        "do-not-call",
     ]
     assert [t.value for t in BestTime] == ["morning", "afternoon", "evening", "any"]
     assert frozenset({Status.NO_ANSWER, Status.LEFT_VOICEMAIL}) == CALL_OUTCOMES
@@ -77,7 +91,7 @@ def test_closed_is_final_and_new_is_never_reentered() -> None:
         check_transition(Status.CLOSED, Status.NEW)
 
 
-def test_every_status_can_reach_closed() -> None:
+def test_every_status_can_reach_an_end() -> None:
     for start in Status:
         seen, frontier = {start}, [start]
         while frontier:
@@ -85,7 +99,14 @@ def test_every_status_can_reach_closed() -> None:
                 if nxt not in seen:
                     seen.add(nxt)
                     frontier.append(nxt)
-        assert Status.CLOSED in seen
+        assert seen & {Status.CLOSED, Status.DO_NOT_CALL}  # do-not-call: closed for good
+
+
+def test_do_not_call_is_final_and_open_from_every_contact() -> None:
+    assert allowed_next(Status.DO_NOT_CALL) == frozenset()
+    for status in Status:
+        if status not in (Status.CLOSED, Status.DO_NOT_CALL, Status.WRONG_NUMBER):
+            assert Status.DO_NOT_CALL in allowed_next(status), status
 
 
 def test_invalid_transition_is_a_value_error() -> None:

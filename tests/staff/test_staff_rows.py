@@ -65,10 +65,12 @@ def test_phone_is_national_at_home_and_international_abroad() -> None:
 def test_rows_carry_ready_cells_and_hide_personal_data_from_repr() -> None:
     req = NewRequest.create("lobby", "Ana Núñez", "+12025550123", BestTime.EVENING,
                             now=NOW - timedelta(hours=1))
-    stored = _request(req, attempts=2, status=Status.NO_ANSWER)
+    stored = _request(req, attempts=2, status=Status.NO_ANSWER,
+                      due_by=NOW - timedelta(minutes=42))
     row = RowFormatter("US", now=lambda: NOW, tz=UTC).row(stored)
     assert row.cells() == ("Today\n14:30", "Ana Núñez", "(202) 555-0123", "Evening",
-                           "No answer", "2")
+                           "No answer", "2", "42 min late")
+    assert row.overdue and row.due_line == "Overdue: 42 min late"
     assert "Ana" not in repr(row) and "555" not in repr(row)
 
 
@@ -87,11 +89,13 @@ def test_history_is_newest_first_with_labels() -> None:
     assert describe_detail("note added (12 characters)") == "note added (12 characters)"
 
 
-def _request(req: NewRequest, attempts: int = 0, status: Status = Status.NEW):
+def _request(req: NewRequest, attempts: int = 0, status: Status = Status.NEW,
+             due_by: datetime | None = None):
     from kiosk.callback_queue.model import CallbackRequest
 
     return CallbackRequest(1, req.idempotency_key, req.created_at, req.kiosk_id, req.name,
-                           req.phone_e164, req.best_time, status, attempts, "", req.created_at)
+                           req.phone_e164, req.best_time, status, attempts, "", req.created_at,
+                           due_by=due_by)
 
 
 # --- who may enter, and under which name ---------------------------------------------------
@@ -206,3 +210,17 @@ def test_these_modules_import_no_qt() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_due_cell_says_when_or_how_late() -> None:
+    from kiosk.staff.rows import due_text, lateness
+
+    req = NewRequest.create("lobby", "Ana", "+12025550123", BestTime.ANY, now=NOW)
+    assert due_text(_request(req, due_by=NOW + timedelta(minutes=20)), NOW, UTC) == "by 15:50"
+    assert due_text(_request(req, due_by=NOW + timedelta(days=1)), NOW, UTC) == \
+        "by Tomorrow 15:30"
+    assert due_text(_request(req, status=Status.SCHEDULED, due_by=NOW - timedelta(hours=1)),
+                    NOW, UTC) == ""  # nobody has to call: never late
+    assert [lateness(NOW - timedelta(minutes=m), NOW) for m in (0, 42, 60, 185, 1440, 4000)] \
+        == ["0 min late", "42 min late", "1 h late", "3 h 5 min late", "1 day late",
+            "2 days late"]

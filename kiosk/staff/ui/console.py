@@ -53,7 +53,10 @@ class StaffConsole(QMainWindow):
         jobs = StaffJobs(self.worker.run)
         self.gate = PinGate.from_config(config)
         self.pad = PinPadScreen(self.gate, PinChecker(self), can_cancel=False)
-        self.view = StaffQueueView(jobs, RowFormatter(config.clinic.region), console_actor(),
+        from kiosk.config.hours import load_time_zone
+
+        formatter = RowFormatter(config.clinic.region, tz=load_time_zone(config.clinic.time_zone))
+        self.view = StaffQueueView(jobs, formatter, console_actor(),
                                    on_kiosk=False, choose_export_path=self._ask_export_path)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.pad)
@@ -78,6 +81,7 @@ class StaffConsole(QMainWindow):
         self.watcher.new_requests.connect(self.new_requests)
         self.alert = NewRequestAlert(self.windowIcon(), self)
         self.new_requests.connect(self.alert.announce)
+        self.view.overdue_alert.connect(self.alert.warn)
         self.alert.announced.connect(lambda text: self.statusBar().showMessage(text, 60_000))
         self.pad.unlocked.connect(self.unlock)
         self.view.lock_requested.connect(self.lock)

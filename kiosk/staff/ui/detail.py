@@ -30,6 +30,8 @@ ACTIONS: tuple[tuple[Status, str, str], ...] = (
     (Status.SCHEDULED, "staff-status-scheduled", "Scheduled"),
     (Status.NOT_INTERESTED, "staff-status-not-interested", "Not interested"),
     (Status.CLOSED, "staff-status-closed", "Closed"),
+    (Status.WRONG_NUMBER, "staff-status-wrong-number", "Wrong number"),
+    (Status.DO_NOT_CALL, "staff-status-do-not-call", "Do not call"),
 )
 
 
@@ -51,7 +53,8 @@ def _facts(row: StaffRow, kiosk_id: str | None = None) -> str:
     attempts = row.request.attempts
     calls = {0: "not called yet", 1: "called once"}.get(attempts, f"called {attempts} times")
     where = f" at {kiosk_id}" if kiosk_id else ""
-    return (f"{row.status} · {calls}\nBest time: {row.best_time.lower()}\n"
+    due = f"\n{row.due_line}" if row.due_line else ""
+    return (f"{row.status} · {calls}{due}\nBest time: {row.best_time.lower()}\n"
             f"Received: {row.received}{where}")
 
 
@@ -105,6 +108,9 @@ class StaffDetail(QWidget):
         reached.addWidget(self.buttons[Status.SCHEDULED], 0, 0)
         reached.addWidget(self.buttons[Status.NOT_INTERESTED], 0, 1)
         reached.addWidget(self.buttons[Status.CLOSED], 1, 0)
+        reached.addWidget(self.buttons[Status.WRONG_NUMBER], 1, 1)
+        # Closes every open request from this number and keeps the number closed.
+        reached.addWidget(self.buttons[Status.DO_NOT_CALL], 2, 0, 1, 2)
 
         self.note = NoteEdit()
         self.note.setObjectName("staff-note")

@@ -14,7 +14,7 @@ import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QVBoxLayout
@@ -111,6 +111,7 @@ class StaffEntrance(QObject):
         self.lock_guard.countdown.connect(self._warn_lock)
         self.lock_guard.warning_cancelled.connect(lambda: self._notice(""))
         self.lock_guard.expired.connect(self.lock)
+        self.alert: Any = None  # made with the staff view: nothing to alert before it
         self.watcher = QueueWatcher(url, self.jobs, self)
         self.watcher.changed.connect(self._refresh)
         app = QApplication.instance()
@@ -184,16 +185,24 @@ class StaffEntrance(QObject):
         return self._view_screen
 
     def _build_view(self) -> Screen:
+        from kiosk.config.hours import load_time_zone
         from kiosk.shell.ui.touch import no_context_menus
         from kiosk.staff.access import kiosk_actor
         from kiosk.staff.rows import RowFormatter
+        from kiosk.staff.ui.alert import NewRequestAlert
         from kiosk.staff.ui.queue_view import StaffQueueView
 
         config = self._config
-        view = StaffQueueView(self.jobs, RowFormatter(config.clinic.region),
+        view = StaffQueueView(self.jobs,
+                              RowFormatter(config.clinic.region,
+                                           tz=load_time_zone(config.clinic.time_zone)),
                               kiosk_actor(config.kiosk_id), on_kiosk=True,
                               choose_export_path=self._export_path)
         view.setObjectName("staff-view")
+        # Overdue requests chime on the kiosk's staff screen too (a tray where there is one).
+        if self.alert is None:
+            self.alert = NewRequestAlert(view.windowIcon(), self)
+        view.overdue_alert.connect(self.alert.warn)
         view.opened.connect(self._enter)
         view.lock_requested.connect(self.lock)
         view.exit_requested.connect(self.exit_kiosk)

@@ -35,6 +35,7 @@ from kiosk.staff.rows import STATUS_LABELS, RequestDetail, RowFormatter
 from kiosk.staff.ui.detail import StaffDetail
 from kiosk.staff.ui.jobs import StaffJobs
 from kiosk.staff.ui.note_keyboard import StaffKeyboard
+from kiosk.staff.ui.overdue import OverdueWatch, describe_overdue
 from kiosk.staff.ui.table import QueueTableModel
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 ROW_HEIGHT = 64
 DETAIL_WIDTH = 450
 #: (column, width) for the fixed columns; the name column takes what is left.
-COLUMN_WIDTHS = ((0, 110), (2, 160), (3, 106), (4, 148), (5, 64))
+COLUMN_WIDTHS = ((0, 110), (2, 160), (3, 106), (4, 148), (5, 64), (6, 150))
 NAME_COLUMN = 1
 FILTERS: tuple[tuple[Status | None, str], ...] = (
     (None, "All"), *((status, label) for status, label in STATUS_LABELS.items()))
@@ -75,6 +76,8 @@ class StaffQueueView(Screen):
     lock_requested = Signal()
     exit_requested = Signal()
     opened = Signal()
+    #: Requests just became overdue: the text for the desk's tray and chime.
+    overdue_alert = Signal(str)
 
     def __init__(self, jobs: StaffJobs, formatter: RowFormatter, actor: str, *,
                  on_kiosk: bool, choose_export_path: Callable[[], Path | None]) -> None:
@@ -92,10 +95,16 @@ class StaffQueueView(Screen):
 
         self.model = QueueTableModel(jobs, formatter, self)
         self._scrolled_to = 0
+        self._top_row, self._top_id = -1, None
         self.model.modelAboutToBeReset.connect(self._remember_scroll)
         self.model.reloaded.connect(self._restore_selection)
         self.model.total_changed.connect(self._show_total)
         self.model.failed.connect(self.show_notice)
+        # Runs only while the view is unlocked: a locked or idle kiosk never ticks for it.
+        self.overdue = OverdueWatch(jobs, self, formatter.clock)
+        self.overdue.became_overdue.connect(
+            lambda ids: self.overdue_alert.emit(describe_overdue(len(ids))))
+        self.overdue.tick.connect(self.model.refresh_times)
 
         title = QLabel("Callback queue")
         title.setObjectName("screen-title")
@@ -236,10 +245,12 @@ class StaffQueueView(Screen):
         """Unlocked: load the newest requests."""
         self._active = True
         self.model.set_status_filter(self._chosen_status())
+        self.overdue.start()
 
     def deactivate(self) -> None:
         """Locked: drop every name and number from memory and from the screen."""
         self._active = False
+        self.overdue.stop()
         self._selected_id = None
         self._detail_asked += 1
         self.model.clear()
@@ -266,6 +277,7 @@ class StaffQueueView(Screen):
             return
         self.model.reload(keep_loaded=True)
         self._load_detail()
+        self.overdue.rearm()  # a new request or a retry may be due sooner
 
     def show_newest(self) -> None:
         self.table.scrollToTop()
@@ -331,15 +343,23 @@ class StaffQueueView(Screen):
 
     def _remember_scroll(self) -> None:
         self._scrolled_to = self.table.verticalScrollBar().value()
+        # The request at the top of the view: requests arrive anywhere in the due order,
+        # so a refresh keeps this one where it was (not merely the same row number).
+        self._top_row = self.table.rowAt(0)
+        top = self.model.request_at(self._top_row) if self._top_row >= 0 else None
+        self._top_id = top.id if top is not None else None
 
     def _restore_selection(self) -> None:
         """After a refresh: the same place in the list, the same request selected."""
         self._show_total(self.model.total)
         # A refresh keeps the place (deep in the queue, the same requests stay in view when
         # new ones arrive above them); a filter starts at the newest.
+        moved = self.model.shifted_by
+        now_at = self.model.row_of(self._top_id) if self._top_id is not None else None
+        if now_at is not None:
+            moved = now_at - self._top_row
         self.table.verticalScrollBar().setValue(
-            self._scrolled_to + self.model.shifted_by * ROW_HEIGHT if self.model.kept_place
-            else 0)
+            self._scrolled_to + moved * ROW_HEIGHT if self.model.kept_place else 0)
         if self._selected_id is None:
             return
         row = self.model.row_of(self._selected_id)

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from kiosk.callback_queue.model import CallbackRequest, Status
 from kiosk.staff.rows import COLUMNS, RowFormatter, StaffRow
 from kiosk.staff.ui.jobs import StaffJobs
-from kiosk.staff.window import Edge, Fetch, plan, read
+from kiosk.staff.window import ORDER, Edge, Fetch, key_of, plan, read
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class QueueTableModel(QAbstractTableModel):
-    """Rows of the callback queue, optionally of one status, newest first."""
+    """Rows of the callback queue, optionally of one status, most due first (then those
+    nobody has to call any more): ``kiosk.staff.window.ORDER``."""
 
     reloaded = Signal()  # a (re)load landed: selections may be restored
     total_changed = Signal(int)  # requests matching the filter
@@ -144,14 +145,14 @@ class QueueTableModel(QAbstractTableModel):
             self._wanted = None
         generation, status = self._generation, self._status
         deep = keep_loaded and self._start > 0 and bool(self._held)
-        anchor = (self._held[0].created_at, self._held[0].id) if deep else None
+        anchor = key_of(self._held[0]) if deep else None
         limit = max(PAGE_SIZE, len(self._held)) if keep_loaded else PAGE_SIZE
 
         if not keep_loaded:
             # A fresh start shows its first page before counting: a count reads a whole
             # index (tens of ms on a million rows), a keyset page one short range.
             def first_page(store: Any) -> tuple[list[CallbackRequest], int]:
-                rows = store.page_from(None, status, limit)
+                rows = store.page_from(None, status, limit, order=ORDER)
                 return rows, len(rows)
 
             self._jobs.run(self, first_page,
@@ -159,9 +160,14 @@ class QueueTableModel(QAbstractTableModel):
                            lambda exc: self._fetch_failed(generation, exc))
             return
 
-        def first_rows(store: Any) -> tuple[list[CallbackRequest], int]:
+        def first_rows(store: Any) -> tuple[list[CallbackRequest], int, int | None]:
             total = store.count(status)
-            return store.page_from(anchor, status, limit, inclusive=True), total
+            rows = store.page_from(anchor, status, limit, inclusive=True, order=ORDER)
+            # Requests arrive anywhere in the due order, above or below what is held:
+            # where the held rows now start is counted, not guessed.
+            above = store.count_before(key_of(rows[0]), status, order=ORDER) \
+                if deep and rows else None
+            return rows, total, above
 
         self._jobs.run(self, first_rows,
                        lambda answer: self._reloaded(generation, True, deep, answer),
@@ -204,8 +210,8 @@ class QueueTableModel(QAbstractTableModel):
             return
         self._moving = fetch
         generation, status = self._generation, self._status
-        first = (self._held[0].created_at, self._held[0].id) if self._held else None
-        last = (self._held[-1].created_at, self._held[-1].id) if self._held else None
+        first = key_of(self._held[0]) if self._held else None
+        last = key_of(self._held[-1]) if self._held else None
         self._jobs.run(self, lambda store: read(store, fetch, status, first, last),
                        lambda rows: self._moved(generation, fetch, rows),
                        lambda exc: self._fetch_failed(generation, exc))
@@ -223,15 +229,15 @@ class QueueTableModel(QAbstractTableModel):
             self.want(self._wanted)
 
     def _reloaded(self, generation: int, kept: bool, deep: bool,
-                  answer: tuple[list[CallbackRequest], int]) -> None:
+                  answer: tuple[Any, ...]) -> None:
         if generation != self._generation:
             return
         self.kept_place = kept
-        rows, total = answer
-        old_start, old_total = self._start, self._total
-        # Deep in the queue, the window keeps its requests; those that arrived since went
-        # above it (new requests are the newest), which moves it down by as many rows.
-        start = min(max(0, old_start + total - old_total), max(0, total - len(rows))) if deep \
+        rows, total, *counted = answer
+        above = counted[0] if counted else None
+        old_start = self._start
+        # Deep in the queue, the window keeps its requests, now ``above`` rows down.
+        start = min(max(0, above), max(0, total - len(rows))) if deep and above is not None \
             else 0
         self.shifted_by = start - old_start if deep else 0
         self.beginResetModel()
@@ -325,6 +331,11 @@ class QueueTableModel(QAbstractTableModel):
     def row_of(self, request_id: int) -> int | None:
         return next((self._start + i for i, req in enumerate(self._held)
                      if req.id == request_id), None)
+
+    def refresh_times(self) -> None:
+        """Write the held rows again (their "N min late" moved on); no read."""
+        self._formatted = {}
+        self._announce_window()
 
     def replace(self, row: StaffRow) -> None:
         """Show a request's new state in place (it stays even if it left the filter)."""

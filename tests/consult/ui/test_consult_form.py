@@ -35,7 +35,8 @@ def stored_requests(config_path):
 
 
 def test_fill_and_submit_with_real_taps(qtbot, build, make_config):
-    config_path = make_config()
+    # Open around the clock: whenever the test runs, the call is due within the hour.
+    config_path = make_config(clinic={"hours": ["mon-sun 00:00-24:00"]})
     window = build(config_path)
     tap(qtbot, window, "tile-consult")
     assert window.stack.currentWidget().objectName() == "screen-consult"
@@ -50,10 +51,16 @@ def test_fill_and_submit_with_real_taps(qtbot, build, make_config):
     qtbot.waitUntil(lambda: window.stack.currentWidget().objectName() == "screen-consult-done",
                     timeout=10_000)
     done = window.findChild(QWidget, "screen-consult-done")
-    assert "we will call you within one business day" in done.findChild(QLabel).text()
+    assert done.findChild(QLabel).text() == "Thank you — we will call you within the hour."
     requests = stored_requests(config_path)
     assert [(r.name, r.phone, str(r.best_time)) for r in requests] == [
         ("Ana Maria", "+12025550143", "morning")]
+    # The consent stored is the sentence the patient saw, in the screen's language.
+    from kiosk.callback_queue.model import consent_version
+
+    shown = form.consent.text()
+    assert "may call me" in shown
+    assert (requests[0].language, requests[0].consent_version) == ("en", consent_version(shown))
     assert form.name.text() == "" and form.phone.text() == ""
 
 

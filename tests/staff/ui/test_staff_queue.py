@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.callback_queue import schema
 from kiosk.callback_queue.model import BestTime, NewRequest, Status
-from kiosk.callback_queue.store import CallbackStore
+from kiosk.callback_queue.store import CallbackStore, queue_rank
 from kiosk.shell.ui.queue_worker import QueueWorker
 from kiosk.staff.rows import RowFormatter
 from kiosk.staff.ui.jobs import StaffJobs
@@ -28,7 +28,8 @@ ACTOR = "console:test-desk"
 
 def seed(store: CallbackStore, count: int, status: Callable[[int], Status] = lambda n: Status.NEW,
          start: datetime = T0) -> None:
-    """``count`` requests in one transaction (submitting them one by one would take minutes)."""
+    """``count`` requests in one transaction (submitting them one by one would take minutes),
+    each due an hour after it was made: the staff list shows them oldest (most due) first."""
     rows = [{
         "idempotency_key": str(uuid.uuid4()),
         "created_at": start + timedelta(minutes=n),
@@ -40,6 +41,8 @@ def seed(store: CallbackStore, count: int, status: Callable[[int], Status] = lam
         "attempts": 0,
         "notes": "",
         "updated_at": start + timedelta(minutes=n),
+        "due_by": start + timedelta(minutes=n + 60),
+        "queue_rank": queue_rank(status(n)),
     } for n in range(count)]
     with store.engine.begin() as conn:
         conn.execute(schema.requests_table.insert(), rows)
@@ -102,10 +105,10 @@ def test_model_counts_the_queue_and_holds_one_page(store: CallbackStore) -> None
     assert model.rowCount() == model.total == 1000  # the scroll bar spans the whole queue
     assert model.held() == PAGE_SIZE and model.window == (0, PAGE_SIZE)
     assert formatter.formatted == 0  # nothing is formatted before the view asks
-    assert model.row_at(0).name == "Patient 00999"
+    assert model.row_at(0).name == "Patient 00000"  # the most due
     assert formatter.formatted == 1
     model.want(150)
-    assert model.row_at(150).name == "Patient 00849"
+    assert model.row_at(150).name == "Patient 00150"
     assert model.row_at(999) is None  # not held: a blank cell until the view asks for it
 
 
@@ -122,11 +125,11 @@ def test_model_never_shows_a_request_twice_when_new_ones_arrive(store: CallbackS
     seed(store, 150)
     model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
     model.set_status_filter(None)
-    seed(store, 10, start=T0 + timedelta(days=1))  # newer: an offset would shift by ten
+    seed(store, 10, start=T0 - timedelta(days=1))  # more due: an offset would shift by ten
     model.want(149)
     ids = [model.request_at(i).id for i in range(*model.window)]
     assert len(ids) == len(set(ids)) == 150
-    assert model.row_at(149).name == "Patient 00000"
+    assert model.row_at(149).name == "Patient 00149"
 
 
 def test_model_reload_keeps_what_was_loaded_and_clear_forgets_it(store: CallbackStore) -> None:
@@ -138,7 +141,7 @@ def test_model_reload_keeps_what_was_loaded_and_clear_forgets_it(store: Callback
     seed(store, 1, start=T0 + timedelta(days=1))
     model.reload(keep_loaded=True)
     assert model.window == (0, 251) and model.rowCount() == 251
-    assert model.row_at(0).name == "Patient 00000"  # the newcomer, on top
+    assert model.request_at(250).created_at == T0 + timedelta(days=1)  # due last: the end
     model.clear()
     assert model.rowCount() == 0 and model.total == 0 and model.held() == 0
 
@@ -152,7 +155,7 @@ def test_model_holds_only_its_window_while_scrolling_20k_rows(store: CallbackSto
     for row in [*range(0, total, 37), *range(total - 1, 0, -41)]:  # down, then back up
         model.want(row)
         most = max(most, model.held())
-        assert model.request_at(row).name == f"Patient {total - 1 - row:05d}", row
+        assert model.request_at(row).name == f"Patient {row:05d}", row
     assert most <= WINDOW_ROWS
 
 
@@ -161,10 +164,10 @@ def test_model_jumps_to_the_oldest_request(store: CallbackStore) -> None:
     model = QueueTableModel(SyncJobs(store), RowFormatter("US"))
     model.set_status_filter(None)
     model.want(4999)  # the scroll bar dragged to the bottom
-    assert model.row_at(4999).name == "Patient 00000"
+    assert model.row_at(4999).name == "Patient 04999"
     assert model.window == (5000 - WINDOW_ROWS, 5000)
     model.want(2500)  # and into the middle: a jump from the nearer end
-    assert model.row_at(2500).name == "Patient 02499"
+    assert model.row_at(2500).name == "Patient 02500"
     assert model.held() <= WINDOW_ROWS
 
 
@@ -174,9 +177,13 @@ def test_model_deep_reload_keeps_the_same_requests_in_view(store: CallbackStore)
     model.set_status_filter(None)
     model.want(2000)
     before = model.request_at(2000).id
-    seed(store, 5, start=T0 + timedelta(days=3))
+    seed(store, 5, start=T0 - timedelta(days=3))  # more overdue: above the rows in view
     model.reload(keep_loaded=True)
     assert model.shifted_by == 5 and model.total == 3005
+    assert model.request_at(2005).id == before
+    seed(store, 4, start=T0 + timedelta(days=3))  # due later: below them, nothing moves
+    model.reload(keep_loaded=True)
+    assert model.shifted_by == 0 and model.total == 3009
     assert model.request_at(2005).id == before
 
 
@@ -240,10 +247,10 @@ def test_view_holds_only_a_window_and_reaches_the_oldest(qtbot: QtBot, store: Ca
     table = view.findChild(QTableView, "staff-queue")
     table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
     last = table.model().index(999, 1)
-    qtbot.waitUntil(lambda: last.data() == "Patient 00000", timeout=5000)  # the oldest
+    qtbot.waitUntil(lambda: last.data() == "Patient 00999", timeout=5000)  # the least due
     assert view.model.held() <= WINDOW_ROWS
     table.verticalScrollBar().setValue(0)
-    qtbot.waitUntil(lambda: table.model().index(0, 1).data() == "Patient 00999", timeout=5000)
+    qtbot.waitUntil(lambda: table.model().index(0, 1).data() == "Patient 00000", timeout=5000)
 
 
 def test_oldest_and_newest_buttons_reach_both_ends(qtbot: QtBot, store: CallbackStore,
@@ -253,12 +260,12 @@ def test_oldest_and_newest_buttons_reach_both_ends(qtbot: QtBot, store: Callback
     view.activate()
     qtbot.waitUntil(lambda: view.model.rowCount() == 2000, timeout=5000)
     click(qtbot, view, "staff-jump-oldest")
-    qtbot.waitUntil(lambda: view.model.index(1999, 1).data() == "Patient 00000", timeout=5000)
+    qtbot.waitUntil(lambda: view.model.index(1999, 1).data() == "Patient 01999", timeout=5000)
     assert view.table.rowAt(view.table.viewport().height() - 1) == 1999  # it is in view
     click_row(qtbot, view.table, 1999)
-    qtbot.waitUntil(lambda: view.detail.name.text() == "Patient 00000", timeout=5000)
+    qtbot.waitUntil(lambda: view.detail.name.text() == "Patient 01999", timeout=5000)
     click(qtbot, view, "staff-jump-newest")
-    qtbot.waitUntil(lambda: view.model.index(0, 1).data() == "Patient 01999", timeout=5000)
+    qtbot.waitUntil(lambda: view.model.index(0, 1).data() == "Patient 00000", timeout=5000)
     assert view.table.rowAt(0) == 0
     assert view.model.held() <= WINDOW_ROWS
 
@@ -273,7 +280,8 @@ def test_a_filter_starts_at_the_newest_a_refresh_keeps_the_place(
     bar.setValue(1500 * ROW_HEIGHT)
     qtbot.waitUntil(lambda: view.model.request_at(1500) is not None, timeout=5000)
     top = view.model.request_at(view.table.rowAt(0)).id
-    seed(store, 3, start=T0 + timedelta(days=5))  # arrive above what staff look at
+    # Due after the 1,500 waiting requests, before the closed ones staff look at: above them.
+    seed(store, 3, start=T0 + timedelta(days=5))
     view.refresh()
     qtbot.waitUntil(lambda: view.model.total == 3003, timeout=5000)
     qtbot.waitUntil(lambda: view.model.request_at(view.table.rowAt(0)) is not None,
@@ -294,7 +302,7 @@ def test_working_a_request_by_clicks(qtbot: QtBot, store: CallbackStore,
     view.activate()
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
     assert all(not button(view, n).isEnabled() for n in ("staff-no-answer", "staff-add-note"))
-    click_row(qtbot, view.table, 1)
+    click_row(qtbot, view.table, 0)  # Ana asked first: she is the most due
     qtbot.waitUntil(lambda: view.detail.name.text() == "Ana Núñez", timeout=5000)
     assert view.detail.phone.text() == "(202) 555-0123"
     qtbot.waitUntil(lambda: view.detail.history.text() == "Nothing yet.", timeout=5000)
@@ -302,7 +310,7 @@ def test_working_a_request_by_clicks(qtbot: QtBot, store: CallbackStore,
     click(qtbot, view, "staff-no-answer")
     qtbot.waitUntil(lambda: "Call attempt" in view.detail.history.text(), timeout=5000)
     assert store.get(older.id).attempts == 1
-    assert view.model.row_at(1).attempts == "1"
+    assert view.model.row_at(0).attempts == "1"
     click(qtbot, view, "staff-status-scheduled")
     qtbot.waitUntil(lambda: "→ Scheduled" in view.detail.history.text(), timeout=5000)
     assert store.get(older.id).status == Status.SCHEDULED
@@ -382,7 +390,7 @@ def test_locking_forgets_every_name(qtbot: QtBot, store: CallbackStore,
     view.activate()
     qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
     click_row(qtbot, view.table, 0)
-    qtbot.waitUntil(lambda: view.detail.name.text() == "Patient 00002", timeout=5000)
+    qtbot.waitUntil(lambda: view.detail.name.text() == "Patient 00000", timeout=5000)
     with qtbot.waitSignal(view.lock_requested):
         click(qtbot, view, "staff-lock")
     view.deactivate()
