@@ -175,3 +175,74 @@ def test_console_lists_the_kiosks_and_warns_once_of_a_silent_one(
     assert lobby.startswith("lobby  v0.1.0  seen 30 s ago") and "<<" not in lobby
     qtbot.wait(700)  # several refreshes: still one warning
     assert warned == ["Kiosk hall is silent (no heartbeat for 25 min)"]
+
+
+# --- deadlines: the overdue alert, and two consoles on one queue ---------------------------
+
+def status_in_table(console: StaffConsole, row: int = 0) -> str:
+    return console.findChild(QTableView, "staff-queue").model().index(row, 4).data()
+
+
+def test_console_alerts_once_when_a_request_becomes_overdue(
+        qtbot: QtBot, tmp_path: Path, pin_hash: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.callback_queue import schema
+
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    submit(url, "Ana Núñez")
+    console = open_console(qtbot, write_config(tmp_path, url, pin_hash))
+    unlock(qtbot, console)
+    qtbot.waitUntil(lambda: names_in_table(console) == ["Ana Núñez"], timeout=5000)
+    announced: list[str] = []
+    console.alert.announced.connect(announced.append)
+    # The request falls due two seconds from now (as if its hour were nearly up).
+    with CallbackStore.open(url) as store, store.engine.begin() as conn:
+        soon = datetime.now(UTC) + timedelta(seconds=2)
+        conn.execute(schema.requests_table.update().values(due_by=soon, updated_at=soon))
+    qtbot.waitUntil(lambda: "1 callback request is overdue" in announced, timeout=15_000)
+    assert console.statusBar().currentMessage() == "1 callback request is overdue"
+    qtbot.waitUntil(lambda: status_in_table(console) == "New" and console.findChild(
+        QTableView, "staff-queue").model().index(0, 6).data().endswith("min late"),
+        timeout=5000)
+    # Looking again, refreshing, the minute ticking on: it stays one alert.
+    console.view.overdue.check()
+    console.view.refresh()
+    console.view.overdue.tick.emit()
+    qtbot.wait(2500)  # a watcher poll and a check go by
+    console.view.overdue.check()
+    qtbot.wait(300)
+    assert announced.count("1 callback request is overdue") == 1
+
+
+@pytest.mark.postgres
+def test_two_consoles_working_one_request_see_each_other_within_5_s(
+        qtbot: QtBot, tmp_path: Path, pin_hash: str, pg_url: str) -> None:
+    submit(pg_url, "Ana Núñez")
+    first_dir, second_dir = tmp_path / "a", tmp_path / "b"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    front = open_console(qtbot, write_config(first_dir, pg_url, pin_hash))
+    back = open_console(qtbot, write_config(second_dir, pg_url, pin_hash))
+    for console in (front, back):
+        unlock(qtbot, console)
+        qtbot.waitUntil(lambda c=console: names_in_table(c) == ["Ana Núñez"], timeout=5000)
+        qtbot.waitUntil(lambda c=console: c.watcher.has_baseline, timeout=5000)
+
+    def work(console: StaffConsole, button: str) -> None:
+        table = console.findChild(QTableView, "staff-queue")
+        rect = table.visualRect(table.model().index(0, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.waitUntil(lambda: console.view.detail.name.text() == "Ana Núñez", timeout=5000)
+        target = console.findChild(QPushButton, button)
+        qtbot.waitUntil(target.isEnabled, timeout=5000)
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+    work(front, "staff-no-answer")
+    qtbot.waitUntil(lambda: status_in_table(back) == "No answer", timeout=5000)
+    work(back, "staff-status-do-not-call")
+    qtbot.waitUntil(lambda: status_in_table(front) == "Do not call", timeout=5000)
+    # The open detail panel follows too: nothing more can be recorded on it.
+    qtbot.waitUntil(lambda: not front.findChild(QPushButton, "staff-no-answer").isEnabled(),
+                    timeout=5000)
+    assert "Do not call" in front.view.detail.history.text()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -260,3 +260,36 @@ def test_exit_kiosk_releases_and_closes(qtbot: QtBot, config_path: Path,
     click(qtbot, window, "staff-exit-kiosk")
     assert quits == [True]
     assert not window.kiosk_mode and not window.isVisible()
+
+
+def test_only_the_unlocked_staff_screen_watches_for_overdue_requests(
+        qtbot: QtBot, config_path: Path, store: CallbackStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.callback_queue import schema
+    from kiosk.staff.ui import alert as staff_alert
+    from kiosk.staff.ui.overdue import OverdueWatch
+
+    monkeypatch.setattr(staff_alert, "_load_chime", lambda parent: None)
+    store.submit(NewRequest.create("lobby", "Ana Núñez", "+12025550123", BestTime.ANY))
+    window = open_kiosk(qtbot, config_path)
+    window.ensure_built()
+    watches = window.findChildren(OverdueWatch)
+    # The patients' kiosk, idle: no staff view watches, no timer of it runs.
+    # (The staff view is built only once staff sign in; whatever exists must be still.)
+    assert not any(w.running or any(t.isActive() for t in w.findChildren(QTimer))
+                   for w in watches)
+    unlock(qtbot, window)
+    view = entrance(window).view
+    assert view.overdue.running
+    qtbot.waitUntil(lambda: table(window).model().rowCount() == 1, timeout=5000)
+    announced: list[str] = []
+    entrance(window).alert.announced.connect(announced.append)
+    with store.engine.begin() as conn:
+        soon = datetime.now(UTC) + timedelta(seconds=1)
+        conn.execute(schema.requests_table.update().values(due_by=soon, updated_at=soon))
+    qtbot.waitUntil(lambda: announced == ["1 callback request is overdue"], timeout=15_000)
+    click(qtbot, window, "staff-lock")
+    qtbot.waitUntil(lambda: not view.overdue.running, timeout=5000)
+    assert not any(t.isActive() for t in view.overdue.findChildren(QTimer))

@@ -433,3 +433,53 @@ def test_console_view_has_no_exit(qtbot: QtBot, worker: QueueWorker) -> None:
     view = make_view(qtbot, worker, on_kiosk=False)
     assert view.findChild(QPushButton, "staff-exit-kiosk") is None
     assert view.keyboard is None
+
+
+def test_each_deadline_alerts_once_and_the_list_shows_how_late(qtbot: QtBot,
+                                                                store_url: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from kiosk.callback_queue.deadlines import DeadlinePolicy
+    from kiosk.config.hours import OpeningHours
+
+    ny = ZoneInfo("America/New_York")
+    now = [datetime(2026, 12, 7, 9, 0, tzinfo=ny)]  # a Monday morning
+    policy = DeadlinePolicy(OpeningHours.parse(["mon-fri 08:00-18:00"], ny),
+                            callback_within_min=60, retry_after_min=120, max_attempts=3)
+    with CallbackStore.open(store_url, policy=policy, clock=lambda: now[0]) as store:
+        request = store.submit(NewRequest.create("lobby", "Ana Núñez", "+12025550123",
+                                                 BestTime.ANY, now[0]))
+        worker = QueueWorker(lambda: store)
+        view = StaffQueueView(StaffJobs(worker.run),
+                              RowFormatter("US", now=lambda: now[0], tz=ny), ACTOR,
+                              on_kiosk=False, choose_export_path=lambda: None)
+        qtbot.addWidget(view)
+        alerts: list[str] = []
+        view.overdue_alert.connect(alerts.append)
+        view.activate()
+        qtbot.waitUntil(lambda: view.model.index(0, 6).data() == "by 10:00", timeout=5000)
+
+        def look(minutes_later: int) -> None:
+            now[0] += timedelta(minutes=minutes_later)
+            view.overdue.check()
+            qtbot.wait(200)
+
+        look(30)
+        assert alerts == []
+        look(72)  # 10:42: twelve minutes past the hour
+        qtbot.waitUntil(lambda: alerts == ["1 callback request is overdue"], timeout=5000)
+        qtbot.waitUntil(lambda: view.model.index(0, 6).data() == "42 min late", timeout=5000)
+        look(5)
+        view.refresh()
+        look(5)
+        assert alerts == ["1 callback request is overdue"]  # once, however often it looks
+        store.record_attempt(request.id, Status.NO_ANSWER, ACTOR)  # next due 12:52
+        view.refresh()
+        look(60)
+        assert len(alerts) == 1
+        look(70)  # 13:02: the retry is late now: a deadline of its own, alerted once
+        qtbot.waitUntil(lambda: len(alerts) == 2, timeout=5000)
+        look(10)
+        assert len(alerts) == 2
+        view.deactivate()
+        worker.shutdown()
