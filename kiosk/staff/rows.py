@@ -33,7 +33,7 @@ BEST_TIME_LABELS: dict[BestTime, str] = {
 }
 ACTION_LABELS = {"attempt": "Call attempt", "status": "Status", "note": "Note",
                  "sent-again": "Sent again"}
-COLUMNS = ("Received", "Name", "Phone", "Best time", "Status", "Calls", "Due")
+COLUMNS = ("Received", "Name", "Phone", "Best time", "Status", "Calls")
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -152,9 +152,11 @@ class StaffRow:
         return f"Overdue: {self.due}" if self.overdue else f"Call {self.due}"
 
     def cells(self) -> tuple[str, ...]:
-        """The table's cells; the received day and time on two lines keep that column narrow."""
+        """The table's cells; the received day and time on two lines keep that column narrow,
+        and the status carries its deadline on a second line ("New" / "42 min late")."""
+        status = f"{self.status}\n{self.due}" if self.due else self.status
         return (f"{self.received_day}\n{self.received_time}", self.name, self.phone,
-                self.best_time, self.status, self.attempts, self.due)
+                self.best_time, status, self.attempts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,7 @@ def test_rows_carry_ready_cells_and_hide_personal_data_from_repr() -> None:
                       due_by=NOW - timedelta(minutes=42))
     row = RowFormatter("US", now=lambda: NOW, tz=UTC).row(stored)
     assert row.cells() == ("Today\n14:30", "Ana Núñez", "(202) 555-0123", "Evening",
-                           "No answer", "2", "42 min late")
+                           "No answer\n42 min late", "2")
     assert row.overdue and row.due_line == "Overdue: 42 min late"
     assert "Ana" not in repr(row) and "555" not in repr(row)
 

@@ -43,10 +43,14 @@ log = logging.getLogger(__name__)
 ROW_HEIGHT = 64
 DETAIL_WIDTH = 450
 #: (column, width) for the fixed columns; the name column takes what is left.
-COLUMN_WIDTHS = ((0, 110), (2, 160), (3, 106), (4, 148), (5, 64), (6, 150))
+COLUMN_WIDTHS = ((0, 110), (2, 160), (3, 106), (4, 148), (5, 64))
 NAME_COLUMN = 1
+#: One row of filters fits the statuses staff work through; requests that ended as wrong
+#: number, unreachable or do-not-call are found under "All" (they sort to its end).
+FILTERED = (Status.NEW, Status.NO_ANSWER, Status.LEFT_VOICEMAIL, Status.SCHEDULED,
+            Status.NOT_INTERESTED, Status.CLOSED)
 FILTERS: tuple[tuple[Status | None, str], ...] = (
-    (None, "All"), *((status, label) for status, label in STATUS_LABELS.items()))
+    (None, "All"), *((status, STATUS_LABELS[status]) for status in FILTERED))
 # Sizes only, never colours: the theme's stylesheet (calm or high contrast) colours them.
 # Buttons stay 64 px tall in all (52 + padding + border), with less padding than the
 # patient screens so that seven filters fit in one row.
@@ -120,8 +124,8 @@ class StaffQueueView(Screen):
         header.addWidget(title)
         header.addStretch(1)
         # The scroll bar spans the whole queue; on a touch screen these two reach its ends.
-        self.newest_button = self._button("staff-jump-newest", "Newest", self.show_newest)
-        self.oldest_button = self._button("staff-jump-oldest", "Oldest", self.show_oldest)
+        self.newest_button = self._button("staff-jump-newest", "Top", self.show_newest)
+        self.oldest_button = self._button("staff-jump-oldest", "End", self.show_oldest)
         header.addWidget(self.newest_button)
         header.addWidget(self.oldest_button)
         header.addWidget(self.refresh_button)

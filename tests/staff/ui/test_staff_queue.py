@@ -457,7 +457,7 @@ def test_each_deadline_alerts_once_and_the_list_shows_how_late(qtbot: QtBot,
         alerts: list[str] = []
         view.overdue_alert.connect(alerts.append)
         view.activate()
-        qtbot.waitUntil(lambda: view.model.index(0, 6).data() == "by 10:00", timeout=5000)
+        qtbot.waitUntil(lambda: view.model.index(0, 4).data() == "New\nby 10:00", timeout=5000)
 
         def look(minutes_later: int) -> None:
             now[0] += timedelta(minutes=minutes_later)
@@ -468,7 +468,8 @@ def test_each_deadline_alerts_once_and_the_list_shows_how_late(qtbot: QtBot,
         assert alerts == []
         look(72)  # 10:42: twelve minutes past the hour
         qtbot.waitUntil(lambda: alerts == ["1 callback request is overdue"], timeout=5000)
-        qtbot.waitUntil(lambda: view.model.index(0, 6).data() == "42 min late", timeout=5000)
+        qtbot.waitUntil(lambda: view.model.index(0, 4).data() == "New\n42 min late",
+                        timeout=5000)
         look(5)
         view.refresh()
         look(5)
