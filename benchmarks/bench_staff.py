@@ -29,7 +29,7 @@ STATUSES = "('new', 'no-answer', 'left-voicemail', 'scheduled', 'not-interested'
 _SQLITE_SEED = """
 WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ?)
 INSERT INTO callback_requests (idempotency_key, created_at, kiosk_id, name, phone, best_time,
-  status, attempts, notes, updated_at)
+  status, attempts, notes, updated_at, due_by, queue_rank)
 SELECT printf('%08x-0000-4000-8000-%012x', i, i),
   strftime('%Y-%m-%d %H:%M:%S', 1640995200 + (i - i % 3) * 90, 'unixepoch') || '.000000',
   'kiosk-' || (i % 3), 'Patient ' || i, printf('+1202555%04d', i % 10000),
@@ -39,12 +39,14 @@ SELECT printf('%08x-0000-4000-8000-%012x', i, i),
        WHEN i % 100 < 45 THEN 'not-interested' ELSE 'closed' END,
   i % 3, '',
   strftime('%Y-%m-%d %H:%M:%S', 1640995200 + (i - i % 3) * 90 + (i % 30) * 86400, 'unixepoch')
-    || '.000000'
+    || '.000000',
+  strftime('%Y-%m-%d %H:%M:%S', 1640995200 + (i - i % 3) * 90 + 3600, 'unixepoch') || '.000000',
+  CASE WHEN i % 100 < 20 THEN 0 ELSE 1 END
 FROM g
 """
 _PG_SEED = """
 INSERT INTO callback_requests (idempotency_key, created_at, kiosk_id, name, phone, best_time,
-  status, attempts, notes, updated_at)
+  status, attempts, notes, updated_at, due_by, queue_rank)
 SELECT lpad(to_hex(i), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'),
   timestamptz '2022-01-01 00:00:00+00' + (i - i % 3) * 90 * interval '1 second',
   'kiosk-' || (i % 3), 'Patient ' || i, '+1202555' || lpad((i % 10000)::text, 4, '0'),
@@ -54,7 +56,9 @@ SELECT lpad(to_hex(i), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0')
        WHEN i % 100 < 45 THEN 'not-interested' ELSE 'closed' END,
   i % 3, '',
   timestamptz '2022-01-01 00:00:00+00' + ((i - i % 3) * 90 + (i % 30) * 86400)
-    * interval '1 second'
+    * interval '1 second',
+  timestamptz '2022-01-01 01:00:00+00' + (i - i % 3) * 90 * interval '1 second',
+  CASE WHEN i % 100 < 20 THEN 0 ELSE 1 END
 FROM generate_series(1, :rows) AS i
 """
 
@@ -223,24 +227,31 @@ def view_rows(url: str, label: str, rows: int, repeats: int, scroll_rows: int) -
     from PySide6.QtWidgets import QPushButton
 
     from kiosk.callback_queue.model import Status
-    from kiosk.callback_queue.store import CallbackStore, page_key
-    from kiosk.staff.ui.queue_view import filter_name
+    from kiosk.callback_queue.store import CallbackStore, QueueOrder, due_key
+    from kiosk.staff.ui.queue_view import FILTERED, filter_name
     from kiosk.staff.ui.table import WINDOW_ROWS
 
     with CallbackStore.open(url) as store:  # the baselines: the store's calls alone
         counts = {s: store.count(s) for s in Status}
         # The screen paints its first page before it counts: the page alone is its floor.
-        open_base = _worst(lambda: store.page_from(limit=PAGE), repeats)
+        # The staff list's order (what is due first), as the view reads it.
+        due = QueueOrder.DUE
+        open_base = _worst(lambda: store.page_from(limit=PAGE, order=due), repeats)
         open_count = _worst(store.count, repeats)
-        filter_base = {s: _worst(lambda s=s: store.page_from(None, s, PAGE), repeats)
-                       for s in Status}
-        filter_count = {s: _worst(lambda s=s: store.count(s), repeats) for s in Status}
-        end_offset = _worst(lambda: store.page(offset=rows - PAGE, limit=PAGE), repeats)
-        end_keyset = _worst(lambda: store.page_from(limit=PAGE, newest_first=False), repeats)
-        middle = store.page(offset=rows // 2, limit=1)[0]
-        mid_keyset = _worst(lambda: store.page_from(page_key(middle), limit=PAGE), repeats)
-        mid_offset = _worst(lambda: store.page(offset=rows // 2, limit=PAGE), repeats)
-        mid_jump = _worst(lambda: store.page_at(rows // 2, limit=PAGE), repeats)
+        filter_base = {s: _worst(lambda s=s: store.page_from(None, s, PAGE, order=due), repeats)
+                       for s in FILTERED}
+        filter_count = {s: _worst(lambda s=s: store.count(s), repeats) for s in FILTERED}
+        end_offset = _worst(lambda: store.page(offset=rows - PAGE, limit=PAGE, order=due),
+                            repeats)
+        end_keyset = _worst(lambda: store.page_from(limit=PAGE, newest_first=False, order=due),
+                            repeats)
+        middle = store.page(offset=rows // 2, limit=1, order=due)[0]
+        mid_keyset = _worst(lambda: store.page_from(due_key(middle), limit=PAGE, order=due),
+                            repeats)
+        mid_offset = _worst(lambda: store.page(offset=rows // 2, limit=PAGE, order=due),
+                            repeats)
+        mid_jump = _worst(lambda: store.page_at(rows // 2, limit=PAGE, order=due), repeats)
+        last_name = store.page_from(limit=1, newest_first=False, order=due)[0].name
 
     rss_before = _rss_mib()
     screen = _Screen(url)
@@ -260,7 +271,7 @@ def view_rows(url: str, label: str, rows: int, repeats: int, scroll_rows: int) -
         filter_ms: dict[Status, float] = {}
         filter_count_ms: dict[Status, float] = {}
         everything = screen.view.findChild(QPushButton, filter_name(None))
-        for status in Status:
+        for status in FILTERED:
             button = screen.view.findChild(QPushButton, filter_name(status))
             worst = 0.0
             for _ in range(repeats):
@@ -280,8 +291,8 @@ def view_rows(url: str, label: str, rows: int, repeats: int, scroll_rows: int) -
             screen.scroll_to_row(0)
             end_ms.append(screen.scroll_to_row(rows - 1))  # the bottom of the scroll bar
             oldest = screen.model.request_at(rows - 1)
-            if oldest is None or oldest.name != "Patient 1":
-                raise RuntimeError("the bottom of the staff view is not the oldest request")
+            if oldest is None or oldest.name != last_name:
+                raise RuntimeError("the bottom of the staff view is not the least due request")
             for step in range(1, 6):  # upwards from the end, one page at a time
                 page_ms.append(screen.scroll_to_row(rows - 12 - step * PAGE))
             mid_ms.append(screen.scroll_to_row(rows // 2))
