@@ -230,3 +230,35 @@ def test_a_refused_request_does_not_block_the_others(
         assert queue.deliver_pending() == 1
         assert queue.pending_count() == 0
     assert sorted(keys_in(pg_url)) == sorted(r.idempotency_key for r in reqs)
+
+
+@pytest.mark.postgres
+def test_consent_travels_through_the_outbox_and_an_old_outbox_file_gains_it(
+    pg_url: str, server_down: PgServer, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    outbox = tmp_path / "outbox.db"
+    # An outbox file as the release before consent records wrote it, one request waiting.
+    with sqlite3.connect(outbox) as conn:
+        conn.execute("CREATE TABLE outbox (idempotency_key VARCHAR(36) PRIMARY KEY, kiosk_id "
+                     "VARCHAR(64) NOT NULL, name VARCHAR(80) NOT NULL, phone_e164 VARCHAR(20) "
+                     "NOT NULL, best_time VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL, "
+                     "stored_at DATETIME NOT NULL)")
+        conn.execute("INSERT INTO outbox VALUES ('00000000-0000-4000-8000-000000000001', "
+                     "'lobby', 'Old Request', '+12025550100', 'any', "
+                     "'2026-12-01 10:00:00.000000', '2026-12-01 10:00:00.000000')")
+    conn.close()
+    consent = "Acepto que la clínica me llame a este número"
+    req = NewRequest.create("lobby", "Ana Ruiz", "+12025550101", BestTime.ANY,
+                            consent_text=consent, language="es")
+    with ResilientQueue(pg_url, outbox) as queue:
+        assert queue.submit(req).stored_locally
+        assert queue.pending_count() == 2
+        server_down.start()
+        assert queue.deliver_pending() == 2
+    with CallbackStore.open(pg_url) as store:
+        by_name = {r.name: r for r in store.page(limit=10)}
+        kept = store.consent(by_name["Ana Ruiz"].id)
+        assert (kept.text, kept.language) == (consent, "es")
+        assert by_name["Old Request"].consent_version == ""
