@@ -346,8 +346,8 @@ def view_rows(url: str, label: str, rows: int, repeats: int, scroll_rows: int) -
         limit_row(f"Staff view jump to the middle, {where}", max(mid_ms), 100.0, "ms",
                   baseline=mid_jump,
                   note=f"scroll bar to the middle until painted, worst of {repeats}; the "
-                       f"page's depth is found by OFFSET on the created_at index from the "
-                       f"nearer end, the rest of the window is read behind it; baseline: "
+                       f"page's depth is found by OFFSET on the (queue_rank, due_by) index from "
+                       f"the nearer end, the rest of the window is read behind it; baseline: "
                        f"store.page_at() of that page alone"),
         limit_row(f"Staff view memory after scrolling deep, {where}", rss_after - rss_before,
                   50.0, "MiB",
