@@ -92,8 +92,16 @@ class OpeningHours:
 
     __slots__ = ("_spans", "tz", "entries")
 
-    def __init__(self, spans: Sequence[Sequence[tuple[int, int]]], tz: tzinfo,
-                 entries: Sequence[str] = ()) -> None:
+    def __init__(self, spans: Sequence[Sequence[tuple[int, int]]] | Iterable[str],
+                 tz: tzinfo | str = "", entries: Sequence[str] = ()) -> None:
+        """From per-weekday spans (minutes, Monday first) and a zone; or, as a shorthand
+        for ``OpeningHours.parse``, from ``[clinic] hours`` entries and a zone name."""
+        if isinstance(tz, str):
+            tz = load_time_zone(tz)
+        spans = list(spans) if not isinstance(spans, str) else [spans]
+        if not spans or any(isinstance(entry, str) for entry in spans):
+            parsed = OpeningHours.parse(spans, tz)
+            spans, entries = [parsed.spans(day) for day in range(7)], parsed.entries
         if len(spans) != 7:
             raise ValueError("spans needs one list per weekday, Monday first")
         #: Per weekday (0 = Monday): sorted, merged (start, end) in minutes since midnight.

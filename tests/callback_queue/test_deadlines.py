@@ -130,3 +130,17 @@ def test_open_around_the_clock() -> None:
     assert due_at(now, 60, hours) == now + timedelta(hours=1)
     assert due_at(now, 20 * 24 * 60, hours) == now + timedelta(days=20)
     assert hours.next_opening(now) == now
+
+
+def test_is_open_on_the_clinic_clocks_for_the_attract_screen() -> None:
+    hours = OpeningHours(["mon-fri 08:00-18:00", "sat 09:00-12:00"], "America/New_York")
+    # Summer and winter alike, 08:00 on the clinic's clocks opens it.
+    assert hours.is_open(datetime(2026, 7, 6, 12, 0, tzinfo=UTC))  # 08:00 EDT, Monday
+    assert not hours.is_open(datetime(2026, 7, 6, 11, 59, tzinfo=UTC))
+    assert hours.is_open(datetime(2026, 12, 7, 13, 0, tzinfo=UTC))  # 08:00 EST
+    assert not hours.is_open(datetime(2026, 12, 7, 12, 59, tzinfo=UTC))
+    assert not hours.is_open(datetime(2026, 12, 5, 12, 0, tzinfo=NY))  # Saturday noon: shut
+    assert hours.next_opening(datetime(2026, 12, 5, 12, 0, tzinfo=NY)) == datetime(
+        2026, 12, 7, 8, 0, tzinfo=NY)
+    with pytest.raises(ValueError, match="naive"):
+        hours.is_open(datetime(2026, 12, 7, 9, 0))
