@@ -17,7 +17,7 @@ from kiosk.callback_queue.lockout import LockoutStore
 from kiosk.callback_queue.model import utc_now
 from kiosk.callback_queue.schema import pin_lockout_table
 from kiosk.callback_queue.store import CallbackStore
-from kiosk.staff.access import PinGate
+from kiosk.staff.access import PinGate, account_scope
 from kiosk.staff.pin import PinLock
 from kiosk.staff.shared_lock import SharedLockout
 
@@ -128,7 +128,8 @@ def test_database_down_falls_back_to_memory(caplog: pytest.LogCaptureFixture) ->
 
 def test_a_deadline_far_in_the_future_still_ends_within_the_longest_lock(url: str) -> None:
     with CallbackStore.open(url) as store:
-        LockoutStore(store.engine).record_failure(lambda f, n: (0, 1, 30.0))
+        LockoutStore(store.engine).record_failure(lambda f, n: (0, 1, 30.0),
+                                                  account_scope("Staff"))
     engine = make_engine(url)
     with write_transaction(engine) as conn:
         conn.execute(pin_lockout_table.update().values(

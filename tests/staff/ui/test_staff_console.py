@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pin_costs import cheap_hash
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QPushButton, QTableView, QWidget
 from pytestqt.qtbot import QtBot
@@ -12,7 +13,6 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import build_staff_console
 from kiosk.callback_queue.model import BestTime, NewRequest
 from kiosk.callback_queue.store import CallbackStore
-from kiosk.staff.pin import hash_pin
 from kiosk.staff.ui import alert as staff_alert
 from kiosk.staff.ui.console import StaffConsole
 
@@ -21,7 +21,7 @@ PIN = "1357"
 
 @pytest.fixture(scope="module")
 def pin_hash() -> str:
-    return hash_pin(PIN)
+    return cheap_hash(PIN)
 
 
 @pytest.fixture(autouse=True)

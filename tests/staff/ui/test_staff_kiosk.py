@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pin_costs import cheap_hash
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QWidget
 from pytestqt.qtbot import QtBot
@@ -16,7 +17,6 @@ from kiosk.app import build_kiosk
 from kiosk.callback_queue.model import BestTime, NewRequest, Status
 from kiosk.callback_queue.store import CallbackStore
 from kiosk.shell.ui import top_bar
-from kiosk.staff.pin import hash_pin
 from kiosk.staff.ui import entrance as staff_kiosk
 from kiosk.staff.ui.entrance import StaffEntrance
 
@@ -26,7 +26,7 @@ HOLD_MS = 60
 
 @pytest.fixture(scope="module")
 def pin_hash() -> str:
-    return hash_pin(PIN)
+    return cheap_hash(PIN)
 
 
 @pytest.fixture
