@@ -268,6 +268,23 @@ def command_line_actor() -> Actor:
     return Actor("admin", _place("command line", f"{socket.gethostname()} ({user})"))
 
 
+def adopt_config_pin(store: object, config: Config, actor: Actor) -> bool:
+    """The config's old shared `[staff] pin_hash` becomes the admin account `Staff` in the
+    queue, on the first start of a release with accounts; never over an account there."""
+    if not config.staff.pin_hash:
+        return False
+    import logging
+
+    from kiosk.callback_queue.accounts import AccountStore
+
+    adopted = AccountStore(store.engine).adopt_config_pin(config.staff.pin_hash, actor)
+    if adopted:
+        logging.getLogger(__name__).info(
+            "the config's [staff] pin_hash is now the admin account %r in the queue",
+            SHARED_PIN_ACCOUNT)
+    return adopted
+
+
 def staff_config_problems(config: Config, *, need_pin: bool) -> list[str]:
     """What stops a staff command from trusting this config, one line per problem."""
     problems = [str(p) for p in config.problems]

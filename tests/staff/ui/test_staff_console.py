@@ -7,12 +7,22 @@ from pathlib import Path
 import pytest
 from pin_costs import cheap_hash
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import build_staff_console
-from kiosk.callback_queue.model import BestTime, NewRequest
+from kiosk.callback_queue.accounts import AccountStore
+from kiosk.callback_queue.model import BestTime, NewRequest, Role
 from kiosk.callback_queue.store import CallbackStore
+from kiosk.staff.access import console_place
 from kiosk.staff.ui import alert as staff_alert
 from kiosk.staff.ui.console import StaffConsole
 
@@ -119,17 +129,84 @@ def test_console_exports_where_staff_choose(qtbot: QtBot, tmp_path: Path, pin_ha
     unlock(qtbot, console)
     qtbot.waitUntil(lambda: names_in_table(console) == ["Ana Núñez"], timeout=5000)
     qtbot.mouseClick(console.findChild(QPushButton, "staff-export"), Qt.MouseButton.LeftButton)
+    confirm = console.findChild(QPushButton, "staff-export-confirm")
+    assert confirm.isVisible() and not confirm.isEnabled()  # no export without a reason
+    assert asked == []
+    qtbot.keyClicks(console.findChild(QLineEdit, "staff-export-reason"), "monthly report")
+    qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: console.view.notice.text() == f"Saved 1 request to {target}",
                     timeout=5000)
     assert asked[0].startswith("queue-") and asked[0].endswith(".csv")
     assert "Ana Núñez" in target.read_text(encoding="utf-8-sig")
+    with CallbackStore.open(url) as store:
+        export_row = [e for e in store.audit_trail() if e.action == "export"][-1]
+    assert (export_row.person, export_row.place) == ("Staff", console_place())
+    assert "reason: monthly report" in export_row.detail
 
 
 def test_console_refuses_a_config_it_cannot_use(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text("[kiosk]\ndemo = false\n", encoding="utf-8")  # no PIN, not a demo
-    with pytest.raises(ValueError, match="staff.pin_hash"):
+    path.write_text("[kiosk]\ndemo = false\n[staf]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="did you mean"):
         build_staff_console(path)
+
+
+def test_console_without_accounts_says_how_to_add_one(qtbot: QtBot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    path = tmp_path / "config.toml"
+    path.write_text(f'[kiosk]\ndemo = false\n[database]\nurl = "{url}"\n', encoding="utf-8")
+    console = open_console(qtbot, path)
+    qtbot.waitUntil(lambda: "staff-user add" in console.pad.message.text(), timeout=5000)
+    assert not console.findChild(QPushButton, "pin-1").isEnabled()
+
+
+def add_accounts(url: str, *accounts: tuple[str, Role, str]) -> None:
+    with CallbackStore.open(url) as store:
+        for name, role, pin in accounts:
+            AccountStore(store.engine).add(name, role, cheap_hash(pin), "test")
+
+
+def test_console_login_names_the_person_everywhere(qtbot: QtBot, tmp_path: Path,
+                                                   store_url: str) -> None:
+    """Two accounts: the pad asks who first; the console then works, and audits, as them;
+    plain staff get no Export."""
+    add_accounts(store_url, ("Ana", Role.ADMIN, "2580"), ("Ben", Role.STAFF, "1470"))
+    submit(store_url, "Zoe Patient")
+    path = tmp_path / "config.toml"
+    path.write_text(f'[kiosk]\ndemo = false\n[database]\nurl = "{store_url}"\n',
+                    encoding="utf-8")
+    console = open_console(qtbot, path)
+    qtbot.waitUntil(lambda: console.findChild(QPushButton, "pin-user-2") is not None
+                    and console.findChild(QPushButton, "pin-user-2").isVisible(), timeout=5000)
+    assert [console.findChild(QPushButton, f"pin-user-{n}").text() for n in (1, 2)] == [
+        "Ana", "Ben"]
+    assert not console.findChild(QPushButton, "pin-1").isVisible()
+    qtbot.mouseClick(console.findChild(QPushButton, "pin-user-2"), Qt.MouseButton.LeftButton)
+    for name in [f"pin-{d}" for d in "1470"] + ["pin-ok"]:
+        qtbot.mouseClick(console.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.unlocked, timeout=5000)
+    signed_in = console.findChild(QLabel, "staff-signed-in")
+    assert signed_in.isVisible() and "Ben" in signed_in.text()
+    assert not console.findChild(QPushButton, "staff-export").isVisible()  # staff: no export
+    console.view.export()  # and asked anyway (a keyboard shortcut, a script): refused
+    assert "Only an admin" in console.view.notice.text()
+    qtbot.waitUntil(lambda: names_in_table(console) == ["Zoe Patient"], timeout=5000)
+    console.findChild(QTableView, "staff-queue").selectRow(0)
+    qtbot.waitUntil(lambda: console.view.detail.request_id is not None, timeout=5000)
+    qtbot.mouseClick(console.findChild(QPushButton, "staff-no-answer"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Ben on console" in console.view.detail.history.text(),
+                    timeout=5000)
+    console.lock()
+    place = console_place()
+
+    def trail() -> list[tuple[str, str, str]]:
+        with CallbackStore.open(store_url) as store:
+            return [(e.person, e.place, e.action) for e in store.audit_trail()]
+
+    qtbot.waitUntil(lambda: ("Ben", place, "sign-out") in trail(), timeout=5000)
+    rows = trail()
+    for action in ("sign-in", "view", "attempt", "sign-out"):
+        assert ("Ben", place, action) in rows, (action, rows)
 
 
 @pytest.mark.postgres

@@ -181,7 +181,7 @@ def test_demo_config_without_hash_accepts_the_demo_pin(qtbot: QtBot) -> None:
 
 def test_no_pin_outside_demo_never_unlocks(qtbot: QtBot) -> None:
     pad = make_pad(qtbot, PinGate("", demo=False))
-    assert "set-pin" in pad.message.text()
+    assert "staff-user add" in pad.message.text()
     assert not key(pad, "pin-2").isEnabled()
     assert not pad.hint.isVisible()
 
