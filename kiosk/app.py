@@ -323,7 +323,7 @@ def build_staff_console(config_path: str | Path | None) -> QWidget:
     from kiosk.staff.ui.console import StaffConsole
 
     config = load_config(resolve_config_path(config_path))
-    problems = staff_config_problems(config, need_pin=True)
+    problems = staff_config_problems(config)
     if problems:
         raise ValueError("the staff console cannot use this config:\n" + "\n".join(problems))
     return StaffConsole(config)

@@ -64,7 +64,7 @@ def _usable_config(config_path: str | os.PathLike[str] | None, stderr: TextIO,
     config = load_config(path)
     from kiosk.staff.access import staff_config_problems
 
-    problems = staff_config_problems(config, need_pin=False)
+    problems = staff_config_problems(config)
     if problems:
         _complain(problems, stderr)
         raise _Refused(EXIT_CONFIG)
@@ -301,7 +301,7 @@ def export(config_path: str | os.PathLike[str] | None, fmt: str = "csv",
             return EXIT_CONFIG
     path = resolve_config_path(config_path)
     config = load_config(path)
-    problems = staff_config_problems(config, need_pin=False)
+    problems = staff_config_problems(config)
     if problems:
         _complain(problems, stderr)
         return EXIT_CONFIG
@@ -371,7 +371,7 @@ def console_config(config_path: str | os.PathLike[str] | None) -> Path | None:
 
     path = resolve_config_path(config_path)
     config = load_config(path)
-    problems = staff_config_problems(config, need_pin=True)
+    problems = staff_config_problems(config)
     if problems:
         _complain(problems, sys.stderr)
         return None
