@@ -178,7 +178,7 @@ def test_canonical_form_is_stable() -> None:
     assert audit_chain.canonical(row) == (
         '{"action":"view","actor":"Ana on kiosk lobby-1","at":"2026-01-02T03:04:05.000006Z",'
         '"detail":"ünïcode","id":7,"person":"Ana","personal_digest":"","place":"kiosk lobby-1",'
-        f'"prev_hash":"{"0" * 64}","request_id":null,"v":1}}').encode("utf-8")
+        f'"prev_hash":"{"0" * 64}","request_id":null,"v":1}}').encode()
 
 
 def test_an_older_database_is_chained_once_by_the_migration(store_url: str) -> None:

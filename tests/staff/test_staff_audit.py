@@ -1,4 +1,4 @@
-"""`kiosk audit` and `kiosk audit verify`, and `kiosk export --reason`, run like a user runs them."""
+"""`kiosk audit`, `kiosk audit verify` and `kiosk export --reason`, run as a user runs them."""
 
 from __future__ import annotations
 

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from kiosk.callback_queue.model import StaffAccount
 from kiosk.config import Config
 from kiosk.ops.paths import database_url
 from kiosk.shell.theme import CALM, stylesheet
 from kiosk.shell.ui.icons import icon
 from kiosk.shell.ui.queue_worker import QueueWorker
-from kiosk.callback_queue.model import StaffAccount
 from kiosk.staff.access import PinGate, console_place
 from kiosk.staff.export import export_file_path
 from kiosk.staff.rows import RowFormatter

@@ -30,8 +30,8 @@ from kiosk.staff.ui.jobs import StaffJobs, open_store
 from kiosk.staff.ui.watch import QueueWatcher
 
 if TYPE_CHECKING:
-    from kiosk.shell.ui.window import KioskWindow
     from kiosk.callback_queue.model import StaffAccount
+    from kiosk.shell.ui.window import KioskWindow
     from kiosk.staff.access import PinGate
     from kiosk.staff.ui.pin_pad import PinChecker, PinPadScreen
     from kiosk.staff.ui.queue_view import StaffQueueView

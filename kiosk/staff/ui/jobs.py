@@ -33,7 +33,6 @@ def open_store(config: Config) -> Any:
     """The staff's CallbackStore; call it on the worker thread, where SQLAlchemy is imported."""
     from kiosk.callback_queue.store import CallbackStore
     from kiosk.ops.paths import database_url, prepare_data_dir
-
     from kiosk.staff.access import adopt_config_pin
 
     prepare_data_dir(config)  # the default queue's folder; a configured one must exist already

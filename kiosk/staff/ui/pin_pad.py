@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from kiosk.shell.ui.screen import Screen
 from kiosk.callback_queue.model import StaffAccount
+from kiosk.shell.ui.screen import Screen
 from kiosk.staff.access import DEMO_PIN, PinGate, PinSource
 from kiosk.staff.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinAttempt
 
