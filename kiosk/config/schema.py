@@ -129,7 +129,8 @@ SCHEMA: tuple[Option, ...] = (
         "demo",
         bool,
         False,
-        "Demo mode: allows a config without a staff PIN. Never use on a real kiosk.",
+        "Demo mode: allows a queue without staff accounts (the demo PIN opens the staff "
+        "screens). Never use on a real kiosk.",
     ),
     Option(
         "database",
