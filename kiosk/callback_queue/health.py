@@ -36,6 +36,8 @@ def quick_check(path: Path) -> list[str]:
         # SQLite reports as one row of many lines, headed "*** in database main ***".
         rows = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
     except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc):  # a database, but its pages are damaged
+            return [f"{path} is damaged: SQLite says {exc}"]
         return [f"{path} cannot be read as a SQLite database ({exc})"]
     if rows == ["ok"]:
         return []

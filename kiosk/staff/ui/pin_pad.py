@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -41,10 +42,13 @@ _DOT = "●"
 _LOCAL_STYLE = """
 QPushButton[role="key"] { font-size: 34px; min-width: 108px; min-height: 64px; }
 #pin-cancel, #pin-user-change { min-height: 52px; padding: 4px 20px; }
-QPushButton[role="staff-name"] { font-size: 28px; min-height: 72px; padding: 4px 16px; }
+QPushButton[role="staff-name"] { font-size: 26px; min-height: 72px; padding: 4px 12px; }
+QPushButton[role="staff-name"][long="true"] { font-size: 19px; }
 #pin-display { font-size: 40px; min-height: 56px; }
 """
 PANEL_WIDTH = 420
+#: The name step is wider than the keys: two columns of names up to 22 characters.
+NAMES_WIDTH = 640
 
 
 class PinChecker(QObject):
@@ -178,14 +182,16 @@ class PinPadScreen(Screen):
         # The name step: one large button per staff member, pin-user-1, -2, ... in name order.
         self.names_panel = QWidget()
         self.names_panel.setObjectName("pin-users")
+        self.names_panel.setMinimumWidth(NAMES_WIDTH)
         self._names_grid = QGridLayout(self.names_panel)
         self._names_grid.setContentsMargins(0, 0, 0, 0)
         self._names_grid.setHorizontalSpacing(16)
         self._names_grid.setVerticalSpacing(12)
         self.name_buttons: list[QPushButton] = []
-        self.change_user = QPushButton("Not you? Choose another name")
+        self.change_user = QPushButton("Not you?")
         self.change_user.setObjectName("pin-user-change")
         self.change_user.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.change_user.setAccessibleName("Not you? Choose another name")
         self.change_user.clicked.connect(self.choose_again)
 
         self.cancel_button = QPushButton("Cancel")
@@ -210,9 +216,12 @@ class PinPadScreen(Screen):
         column.addWidget(self.message)
         column.addWidget(self.names_panel)
         column.addWidget(self.keys_panel, 0, Qt.AlignmentFlag.AlignHCenter)
-        column.addWidget(self.change_user)
         column.addSpacing(12)
-        column.addWidget(self.cancel_button)
+        bottom = QHBoxLayout()  # one row: the pad must fit a 1024x600 panel
+        bottom.setSpacing(12)
+        bottom.addWidget(self.change_user, 1)
+        bottom.addWidget(self.cancel_button, 1)
+        column.addLayout(bottom)
         column.addWidget(self.hint)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 8, 40, 8)
@@ -242,11 +251,16 @@ class PinPadScreen(Screen):
                 self._names_grid.removeWidget(button)
                 button.deleteLater()
             self.name_buttons = []
-            columns = 2 if len(names) <= 8 else 3
+            # Long names get a row each rather than being cut off.
+            longest = max((len(name) for name in names), default=0)
+            columns = 1 if longest > 22 else 2 if len(names) <= 8 else 3
+            for column in range(3):
+                self._names_grid.setColumnStretch(column, 1 if column < columns else 0)
             for index, name in enumerate(names):
                 button = QPushButton(name)
                 button.setObjectName(f"pin-user-{index + 1}")
                 button.setProperty("role", "staff-name")
+                button.setProperty("long", len(name) > 16)  # smaller, never cut off
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 button.setAccessibleName(name)
                 button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
