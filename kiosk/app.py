@@ -202,8 +202,8 @@ def _adopt_shared_pin(queue: ResilientQueue, config: Config) -> None:
         adopt_config_pin(store, config, Actor("upgrade", f"kiosk {config.kiosk_id}"))
         for problem in production_problems(config, AccountStore(store.engine).count_admins()):
             log.warning("%s", problem)
-    except Exception:  # the queue may be away (the outbox serves): try at the next start
-        log.warning("could not read the staff accounts in the queue", exc_info=True)
+    except Exception as exc:  # the queue may be away (the outbox serves): next start again
+        log.warning("could not read the staff accounts in the queue (%s)", type(exc).__name__)
 
 
 def _purge_expired(queue: ResilientQueue, retention_days: int, tz: tzinfo | None,

@@ -386,7 +386,7 @@ class StaffQueueView(Screen):
             return
         self._selected_id = row.id
         self.detail.show_row(row)
-        self._load_detail()
+        self._load_detail(opened=True)
 
     def _remember_scroll(self) -> None:
         self._scrolled_to = self.table.verticalScrollBar().value()
@@ -405,7 +405,9 @@ class StaffQueueView(Screen):
         if row is not None:
             self.table.selectRow(row)
 
-    def _load_detail(self) -> None:
+    def _load_detail(self, opened: bool = False) -> None:
+        """Read the selected request; ``opened``: staff chose it (audited as a view), not a
+        refresh of what is already on screen."""
         request_id = self._selected_id
         if request_id is None:
             return
@@ -415,7 +417,8 @@ class StaffQueueView(Screen):
         actor = self._actor
 
         def load(store: Any) -> RequestDetail:
-            store.record_view(request_id, actor)  # looking at a name and number is audited
+            if opened:  # looking at a name and number is audited
+                store.record_view(request_id, actor)
             return formatter.detail(store.get(request_id), store.audit(request_id))
 
         self._jobs.run(self, load, lambda detail: self._detail_loaded(asked, detail),

@@ -395,6 +395,14 @@ def test_opening_a_request_is_audited_under_the_signed_in_name(
     assert (str(Actor(seen.person, seen.place)), seen.request_id) == (
         "Ana on console desk-2", view.model.row_at(1).id)
     assert seen.personal == view.model.row_at(1).name
+    # A refresh re-reads what is on screen: not a new look. (The worker runs jobs in order,
+    # so the refresh's read is done before the next selection's.)
+    view.refresh()
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: len([e for e in store.audit_trail() if e.action == "view"]) >= 2,
+                    timeout=5000)
+    views = [e.request_id for e in store.audit_trail() if e.action == "view"]
+    assert views == [view.model.row_at(1).id, view.model.row_at(0).id]
     # Only looking: the detail's history (what was done) does not list it.
     assert "Opened" not in view.detail.history.text()
 
