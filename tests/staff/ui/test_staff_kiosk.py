@@ -176,6 +176,7 @@ def test_staff_work_a_request_on_the_kiosk(qtbot: QtBot, config_path: Path,
 
 
 def test_staff_screen_locks_itself_after_a_quiet_while(qtbot: QtBot, config_path: Path,
+                                                       store: CallbackStore,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(staff_kiosk, "lock_timing", lambda lock_after_s: (0.3, 1))
     window = open_kiosk(qtbot, config_path)
@@ -184,6 +185,14 @@ def test_staff_screen_locks_itself_after_a_quiet_while(qtbot: QtBot, config_path
     qtbot.waitUntil(lambda: view.notice.text().startswith("Locking in 1 s"), timeout=3000)
     qtbot.waitUntil(lambda: shown(window) == "screen-home", timeout=5000)
     assert window.idle.enabled and window.top_bar.isVisible()
+    # Signed out, and the trail says why.
+    assert entrance(window).member is None
+
+    def sign_outs() -> list[str]:
+        return [e.detail for e in store.audit_trail() if e.action == "sign-out"]
+
+    qtbot.waitUntil(lambda: sign_outs() == ["locked after 120 s without a touch"],
+                    timeout=5000)
 
 
 def test_home_by_any_route_ends_the_staff_session(qtbot: QtBot, config_path: Path) -> None:
