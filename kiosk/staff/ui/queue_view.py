@@ -60,7 +60,10 @@ QPushButton[role="choice"] { min-width: 40px; }
 #staff-summary, #staff-notice, #staff-detail-facts, #staff-notes, #staff-history {
     font-size: 20px;
 }
+#staff-signed-in { font-size: 16px; }
 """
+#: The "Signed in: …" line wraps rather than widen the header.
+SIGNED_IN_WIDTH = 300
 EXIT_TEXT = "Exit kiosk"
 EXIT_CONFIRM_TEXT = "Tap again to exit"
 EXIT_CONFIRM_MS = 5000
@@ -114,10 +117,15 @@ class StaffQueueView(Screen):
         self.signed_in.setObjectName("staff-signed-in")
         self.signed_in.setProperty("role", "muted")
         self.signed_in.hide()
+        self.signed_in.setWordWrap(True)
+        self.signed_in.setMaximumWidth(SIGNED_IN_WIDTH)
+        heading = QVBoxLayout()  # who is signed in, under the title: the buttons keep the row
+        heading.setSpacing(0)
+        heading.addWidget(title)
+        heading.addWidget(self.signed_in)
         header = QHBoxLayout()
         header.setSpacing(12)
-        header.addWidget(title)
-        header.addWidget(self.signed_in)
+        header.addLayout(heading)
         header.addStretch(1)
         # The scroll bar spans the whole queue; on a touch screen these two reach its ends.
         self.newest_button = self._button("staff-jump-newest", "Newest", self.show_newest)
@@ -490,6 +498,9 @@ class StaffQueueView(Screen):
         self.export_reason.setFocus()
         if self.keyboard is not None:
             self._typing_into = self.export_reason
+            # The queue makes room for the reason and the keyboard on a 600 px panel.
+            self.table.hide()
+            self.detail.hide()
             self._show_keyboard()
 
     def _reason_changed(self, text: str) -> None:
@@ -498,6 +509,8 @@ class StaffQueueView(Screen):
     def _close_export(self) -> None:
         self.export_reason.clear()
         self.export_bar.hide()
+        self.table.show()
+        self.detail.show()
         if self._typing_into is self.export_reason:
             self._hide_keyboard()
             self._typing_into = self.detail.note
