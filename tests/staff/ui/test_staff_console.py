@@ -251,3 +251,44 @@ def test_console_lists_the_kiosks_and_warns_once_of_a_silent_one(
     assert lobby.startswith("lobby  v0.1.0  seen 30 s ago") and "<<" not in lobby
     qtbot.wait(700)  # several refreshes: still one warning
     assert warned == ["Kiosk hall is silent (no heartbeat for 25 min)"]
+
+
+def sign_in(qtbot: QtBot, console: StaffConsole, user: str, pin: str) -> None:
+    qtbot.waitUntil(lambda: console.findChild(QPushButton, user) is not None
+                    and console.findChild(QPushButton, user).isVisible(), timeout=5000)
+    qtbot.mouseClick(console.findChild(QPushButton, user), Qt.MouseButton.LeftButton)
+    for name in [f"pin-{d}" for d in pin] + ["pin-ok"]:
+        qtbot.mouseClick(console.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.unlocked, timeout=5000)
+
+
+@pytest.mark.postgres
+def test_two_staff_on_two_consoles_see_each_others_changes(qtbot: QtBot, tmp_path: Path,
+                                                           pg_url: str) -> None:
+    add_accounts(pg_url, ("Ana", Role.ADMIN, "2580"), ("Ben", Role.STAFF, "1470"))
+    submit(pg_url, "Zoe Patient")
+    path = tmp_path / "config.toml"
+    path.write_text(f'[kiosk]\ndemo = false\n[database]\nurl = "{pg_url}"\n', encoding="utf-8")
+    front, back = open_console(qtbot, path), open_console(qtbot, path)
+    sign_in(qtbot, front, "pin-user-1", "2580")
+    sign_in(qtbot, back, "pin-user-2", "1470")
+    for console in (front, back):
+        qtbot.waitUntil(lambda c=console: c.watcher.listening, timeout=10_000)
+        qtbot.waitUntil(lambda c=console: names_in_table(c) == ["Zoe Patient"], timeout=5000)
+    front.findChild(QTableView, "staff-queue").selectRow(0)
+    qtbot.waitUntil(lambda: front.view.detail.request_id is not None, timeout=5000)
+    qtbot.mouseClick(front.findChild(QPushButton, "staff-no-answer"), Qt.MouseButton.LeftButton)
+    # Ben's console hears of Ana's change and shows it within 5 s ...
+    qtbot.waitUntil(lambda: back.view.model.row_at(0).attempts == "1", timeout=5000)
+    back.findChild(QTableView, "staff-queue").selectRow(0)
+    qtbot.waitUntil(lambda: "Ana on console" in back.view.detail.history.text(), timeout=5000)
+    qtbot.mouseClick(back.findChild(QPushButton, "staff-status-scheduled"),
+                     Qt.MouseButton.LeftButton)
+    # ... and Ana's sees Ben's.
+    qtbot.waitUntil(lambda: "Ben on console" in front.view.detail.history.text(), timeout=5000)
+    with CallbackStore.open(pg_url) as store:
+        assert store.verify_audit().intact
+        done = [(e.person, e.action) for e in store.audit_trail() if e.request_id is not None]
+    assert ("Ana", "attempt") in done and ("Ben", "status") in done
+    front.shutdown()
+    back.shutdown()
