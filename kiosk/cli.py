@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     user_pin.add_argument("name", metavar="NAME")
     audit = commands.add_parser(
         "audit", parents=[common],
-        help="print the audit trail (time, person, place, action, detail); "
+        help="print the audit trail (time, person on place, action, detail); "
              "`audit verify` checks its hash chain (exit 1 names the first bad row)")
     audit.add_argument("audit_action", nargs="?", choices=["verify"], metavar="verify",
                        default=None)

@@ -101,12 +101,14 @@ def mask_phone_numbers(text: str) -> str:
 
 
 def audit_line(entry: AuditEntry) -> str:
-    """One row of `kiosk audit`: time, person, place, action, detail; never a phone number
-    (nor the patient's name: `--request ID` says which request)."""
+    """One row of `kiosk audit`, tab-separated: the time, who and where (``Ana on kiosk
+    lobby-1``), the action and its detail; never a phone number (nor the patient's name:
+    ``request 12`` says which request)."""
     about = f"request {entry.request_id}: " if entry.request_id is not None else ""
     detail = mask_phone_numbers(f"{about}{entry.detail}")
-    return "\t".join((f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
-                      entry.person or "-", entry.place or "-", entry.action, detail))
+    who = f"{entry.person} on {entry.place}" if entry.place else entry.person or entry.actor
+    return "\t".join((f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC", who,
+                      entry.action, detail))
 
 
 @dataclass(frozen=True, slots=True)
