@@ -41,10 +41,9 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     config = load_config(path)
     kiosk_mode = config.kiosk.fullscreen and not windowed
     problems = [str(p) for p in config.problems]
-    # No PIN only locks staff out (the pad never opens); patients are still served, and
+    # No admin account only locks staff out (the pad never opens); patients are still
+    # served. The queue worker logs it once the queue is open (_adopt_shared_pin), and
     # `kiosk check` fails such a config so IT notices before it goes live.
-    for problem in production_problems(config):
-        log.warning("%s", problem)
     if problems:
         return _out_of_order(config, problems, kiosk_mode)
     try:
@@ -187,17 +186,39 @@ def _queue_worker(config: Config) -> QueueWorker:
 
         queue = ResilientQueue(database_url(config), outbox_path(config), merge_sent_again=True,
                                policy=DeadlinePolicy.from_config(config))
-        _purge_expired(queue, retention_days, tz)
+        _purge_expired(queue, retention_days, tz, config.kiosk_id)
+        _adopt_shared_pin(queue, config)
         return queue
 
     return QueueWorker(open_queue)
 
 
-def _purge_expired(queue: ResilientQueue, retention_days: int, tz: tzinfo | None) -> None:
-    """Closed requests past retention go, with their personal data, each time the kiosk
-    starts; their anonymous figures per day stay (see callback_queue.usage)."""
+def _adopt_shared_pin(queue: ResilientQueue, config: Config) -> None:
+    """The config's old `[staff] pin_hash` becomes the admin account Staff (once), and a real
+    kiosk whose queue has no admin says so in its log (`kiosk check` fails it)."""
+    from kiosk.callback_queue.accounts import AccountStore
+    from kiosk.callback_queue.model import Actor
+    from kiosk.staff.access import adopt_config_pin
+
     try:
-        removed = queue.store().purge_closed(retention_days, tz=tz)
+        store = queue.store()
+        adopt_config_pin(store, config, Actor("upgrade", f"kiosk {config.kiosk_id}"))
+        for problem in production_problems(config, AccountStore(store.engine).count_admins()):
+            log.warning("%s", problem)
+    except Exception as exc:  # the queue may be away (the outbox serves): next start again
+        log.warning("could not read the staff accounts in the queue (%s)", type(exc).__name__)
+
+
+def _purge_expired(queue: ResilientQueue, retention_days: int, tz: tzinfo | None,
+                   kiosk_id: str = "") -> None:
+    """Closed requests past retention go, with their personal data, each time the kiosk
+    starts; their anonymous figures per day stay (see callback_queue.usage), and so does the
+    audit trail of what staff did with them (without the patient's name)."""
+    from kiosk.callback_queue.model import Actor
+
+    try:
+        removed = queue.store().purge_closed(retention_days, tz=tz,
+                                             actor=Actor("retention", f"kiosk {kiosk_id}"))
         if removed:
             log.info("retention: deleted %d closed request(s)", removed)
     except Exception:  # retention is housekeeping: never stop the kiosk for it
@@ -306,7 +327,7 @@ def build_staff_console(config_path: str | Path | None) -> QWidget:
     from kiosk.staff.ui.console import StaffConsole
 
     config = load_config(resolve_config_path(config_path))
-    problems = staff_config_problems(config, need_pin=True)
+    problems = staff_config_problems(config)
     if problems:
         raise ValueError("the staff console cannot use this config:\n" + "\n".join(problems))
     return StaffConsole(config)

@@ -1,4 +1,5 @@
-"""The command line: run (default), staff, check, set-pin, export, report, status, self-test."""
+"""The command line: run (default), staff, check, set-pin, staff-user, audit, export, report,
+status, self-test."""
 
 from __future__ import annotations
 
@@ -43,11 +44,35 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "set-pin",
         parents=[common],
-        help="set the staff PIN in the config file (reads stdin if not a terminal)",
+        help="set the PIN of the admin account Staff (reads stdin if not a terminal)",
     )
+    staff_user = commands.add_parser(
+        "staff-user", parents=[common],
+        help="staff accounts in the queue database: add NAME [--admin], list, remove NAME, "
+             "set-pin NAME (PINs from stdin if not a terminal)")
+    users = staff_user.add_subparsers(dest="user_action", metavar="ACTION", required=True)
+    add = users.add_parser("add", parents=[common], help="add an account (asks for its PIN)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--admin", action="store_true",
+                     help="may manage staff, export and exit kiosk mode")
+    users.add_parser("list", parents=[common], help="every account: name and role")
+    remove = users.add_parser("remove", parents=[common], help="remove an account")
+    remove.add_argument("name", metavar="NAME")
+    user_pin = users.add_parser("set-pin", parents=[common], help="a new PIN for an account")
+    user_pin.add_argument("name", metavar="NAME")
+    audit = commands.add_parser(
+        "audit", parents=[common],
+        help="print the audit trail (time, person on place, action, detail); "
+             "`audit verify` checks its hash chain (exit 1 names the first bad row)")
+    audit.add_argument("audit_action", nargs="?", choices=["verify"], metavar="verify",
+                       default=None)
+    audit.add_argument("--request", type=int, default=None, metavar="ID",
+                       help="only this request's trail")
     export = commands.add_parser("export", parents=[common], help="write the queue to stdout")
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--status", default=None, help="only requests with this status")
+    export.add_argument("--reason", default=None,
+                        help="why the queue leaves the system (recorded in the audit trail)")
     report = commands.add_parser(
         "report", parents=[common],
         help="anonymous usage counts and callback figures per day (text, CSV or HTML)")
@@ -81,10 +106,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.staff.commands import set_pin
 
         return set_pin(config_path)
+    if command == "staff-user":
+        from kiosk.staff.commands import staff_user
+
+        return staff_user(config_path, args.user_action, getattr(args, "name", None),
+                          admin=getattr(args, "admin", False))
+    if command == "audit":
+        from kiosk.staff.commands import audit
+
+        return audit(config_path, args.audit_action, args.request)
     if command == "export":
         from kiosk.staff.commands import export
 
-        return export(config_path, fmt=args.format, status=args.status)
+        return export(config_path, fmt=args.format, status=args.status, reason=args.reason)
     if command == "report":
         from kiosk.insights.command import report
 

@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from pg_server import PgServer, fresh_database, shared_server, shutdown_shared_server  # noqa: E402
+from pin_costs import CHEAP_SCRYPT_N  # noqa: E402
 
 BASE_CONFIG = {
     "clinic": {"name": "Test Clinic", "phone": "(555) 010-2000", "region": "US",
@@ -39,6 +40,16 @@ def write_config(path: Path, sections: dict[str, dict[str, object]]) -> Path:
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test-only: every PIN hashed while the test runs (the commands too, in-process) uses
+    CHEAP_SCRYPT_N instead of the production cost. Never used by the test that checks the
+    production parameters are what is stored."""
+    from kiosk.staff import pin
+
+    monkeypatch.setattr(pin, "SCRYPT_N", CHEAP_SCRYPT_N)
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,8 @@ class QueueReport(NamedTuple):
 
     problems: list[str]
     summary: str
+    #: Admin staff accounts in the queue: 0 for a queue not created yet, None if unread.
+    admins: int | None = None
 
 
 def quick_check(path: Path) -> list[str]:
@@ -61,8 +63,8 @@ def inspect_sqlite(path: Path) -> QueueReport:
             except QueueFileError as exc:
                 return QueueReport([exc.strerror or str(exc)], f"SQLite queue {path}")
         return QueueReport(
-            [], f"SQLite queue {path} does not exist yet; the kiosk creates it at first start"
-        )
+            [], f"SQLite queue {path} does not exist yet; the kiosk creates it at first start",
+            admins=0)
     problems = quick_check(path)
     if problems:
         return QueueReport(problems, f"SQLite queue {path}")
@@ -73,10 +75,11 @@ def inspect_sqlite(path: Path) -> QueueReport:
     try:
         with _closing(_open_read_only(path)) as conn:
             version, count = _sqlite_version_and_count(conn)
+            admins = _sqlite_admins(conn)
     except (sqlite3.DatabaseError, ValueError) as exc:
         return QueueReport([*problems, f"{path} cannot be read ({exc})"], f"SQLite queue {path}")
     problems += _version_problems(version)
-    return QueueReport(problems, f"SQLite queue {path}: {_described(version, count)}")
+    return QueueReport(problems, f"SQLite queue {path}: {_described(version, count)}", admins)
 
 
 def inspect_postgres(url: str, connect_timeout_s: int = CHECK_CONNECT_TIMEOUT_S) -> QueueReport:
@@ -84,7 +87,7 @@ def inspect_postgres(url: str, connect_timeout_s: int = CHECK_CONNECT_TIMEOUT_S)
     from sqlalchemy.exc import SQLAlchemyError
 
     from kiosk.callback_queue.engine import make_engine
-    from kiosk.callback_queue.schema import read_version, requests_table
+    from kiosk.callback_queue.schema import read_version, requests_table, staff_accounts_table
 
     engine = make_engine(url, connect_timeout_s)
     where = f"PostgreSQL queue {engine.url.host or 'on the local socket'}/{engine.url.database}"
@@ -96,6 +99,11 @@ def inspect_postgres(url: str, connect_timeout_s: int = CHECK_CONNECT_TIMEOUT_S)
             if version is not None and inspect(conn).has_table(requests_table.name):
                 count = int(conn.execute(select(func.count()).select_from(requests_table))
                             .scalar_one())
+            admins = 0
+            if inspect(conn).has_table(staff_accounts_table.name):
+                admins = int(conn.execute(
+                    select(func.count()).select_from(staff_accounts_table)
+                    .where(staff_accounts_table.c.role == "admin")).scalar_one())
             conn.rollback()
     except ValueError as exc:
         return QueueReport([f"its meta table holds a schema version that is not a number ({exc})"],
@@ -107,7 +115,8 @@ def inspect_postgres(url: str, connect_timeout_s: int = CHECK_CONNECT_TIMEOUT_S)
         return QueueReport([f"cannot use the PostgreSQL server: {reason}"], where)
     finally:
         engine.dispose()
-    return QueueReport(_version_problems(version), f"{where}: {_described(version, count)}")
+    return QueueReport(_version_problems(version), f"{where}: {_described(version, count)}",
+                       admins)
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -145,6 +154,14 @@ def _sqlite_version_and_count(conn: sqlite3.Connection) -> tuple[int | None, int
     if "callback_requests" in tables:
         count = int(conn.execute("SELECT count(*) FROM callback_requests").fetchone()[0])
     return version, count
+
+
+def _sqlite_admins(conn: sqlite3.Connection) -> int:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "staff_accounts" not in tables:
+        return 0
+    return int(conn.execute("SELECT count(*) FROM staff_accounts WHERE role = 'admin'")
+               .fetchone()[0])
 
 
 def _version_problems(version: int | None) -> list[str]:

@@ -1,4 +1,4 @@
-"""The staff PIN lock-out kept in the queue database, so a restart or a second kiosk shares it.
+"""The staff PIN lock-outs kept in the queue database, so a restart or a second kiosk shares them.
 
 Qt-free. Each change is one write transaction that reads the row locked (FOR UPDATE on
 PostgreSQL, BEGIN IMMEDIATE on SQLite), so two kiosks failing at the same moment count
@@ -20,7 +20,9 @@ from kiosk.callback_queue.engine import write_transaction
 from kiosk.callback_queue.model import utc_now
 from kiosk.callback_queue.schema import pin_lockout_table as _lockout
 
-#: The one scope today: every kiosk and console on a database share the staff PIN.
+#: The scope of the single shared PIN before staff accounts (and the default here). The
+#: PIN gate now keeps one row per account and one per device (staff/access.py
+#: ``account_scope``, ``device_scope``), every kiosk and console on a database sharing them.
 STAFF_SCOPE = "staff"
 
 

@@ -165,10 +165,66 @@ class CallbackRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something, and where: ``Ana on kiosk lobby-1``, ``Ana on console desk-2``."""
+
+    person: str
+    place: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.place}" if self.place else self.person
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: int
-    request_id: int
+    request_id: int | None
     at: datetime
     actor: str
     action: str
     detail: str
+    person: str = ""
+    place: str = ""
+    #: The patient's name the row is about; None once retention removed it.
+    personal: str | None = field(default=None, repr=False)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # manage staff, export, exit kiosk mode
+    STAFF = "staff"  # work the queue
+
+
+#: A staff name's longest form (the pad's buttons, the audit's person).
+STAFF_NAME_MAX_CHARS = 40
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made; the message says why, for whoever asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    name: str
+    role: Role
+    pin_hash: str = field(repr=False)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def staff_name_key(name: str) -> str:
+    """What makes two names the same account: spacing and letter case do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def clean_staff_name(name: str) -> str:
+    """The name as stored and shown, or AccountError saying what is wrong with it."""
+    clean = " ".join(name.split()) if isinstance(name, str) else ""
+    if not clean:
+        raise AccountError("A staff name cannot be empty.")
+    if len(clean) > STAFF_NAME_MAX_CHARS:
+        raise AccountError(f"A staff name can be at most {STAFF_NAME_MAX_CHARS} characters.")
+    if not clean.isprintable():
+        raise AccountError("A staff name cannot contain control characters.")
+    return clean

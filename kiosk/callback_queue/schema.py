@@ -34,7 +34,7 @@ from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 VERSION_KEY = "schema_version"
 # Any constant works; it only has to be the same in every process that opens the database.
 _PG_MIGRATION_LOCK = 0x6B696F736B  # "kiosk"
@@ -244,6 +244,66 @@ def _do_not_call_v5(md: MetaData) -> Table:
     )
 
 
+def _staff_accounts_v6(md: MetaData) -> Table:
+    # One row per staff member. name_key (the name casefolded) is what must be unique;
+    # name keeps the spelling shown on the pad. pin_hash holds its own parameters and salt.
+    return Table(
+        "staff_accounts",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(40), nullable=False),
+        Column("name_key", String(40), nullable=False),
+        Column("role", String(16), nullable=False),
+        Column("pin_hash", String(300), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
+        UniqueConstraint("name_key", name="uq_staff_accounts_name_key"),
+    )
+
+
+def _audit_v6(md: MetaData, name: str = "audit_log") -> Table:
+    # No foreign key: the trail outlives the requests retention deletes (their rows stay,
+    # with the personal column emptied), and rows without a request record sign-ins,
+    # exports and account changes. row_hash chains each row to prev_hash (audit_chain.py).
+    return Table(
+        name,
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("request_id", Integer, nullable=True),
+        Column("at", UtcDateTime, nullable=False),
+        Column("actor", String(64), nullable=False),
+        Column("person", String(64), nullable=False, server_default=text("''")),
+        Column("place", String(96), nullable=False, server_default=text("''")),
+        Column("action", String(32), nullable=False),
+        Column("detail", Text, nullable=False, server_default=text("''")),
+        # The patient's name the row is about: hashed into the chain only as a digest
+        # (salted, so the digest alone reveals nothing), and emptied by retention.
+        Column("personal", Text, nullable=True),
+        Column("personal_salt", String(32), nullable=True),
+        Column("personal_digest", String(64), nullable=False, server_default=text("''")),
+        Column("prev_hash", String(64), nullable=False, server_default=text("''")),
+        Column("row_hash", String(64), nullable=False, server_default=text("''")),
+    )
+
+
+def _audit_indexes_v6(table: Table) -> list[Index]:
+    return [Index("ix_audit_log_request_id", table.c.request_id)]
+
+
+def _audit_chain_head_v6(md: MetaData) -> Table:
+    # Exactly one row (id 1): the last row of the chain. Writers lock it, so two kiosks
+    # appending at once take turns instead of forking the chain; verify compares it with
+    # the last row, so deleting the newest rows shows too.
+    return Table(
+        "audit_chain_head",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("last_id", Integer, nullable=False),
+        Column("last_hash", String(64), nullable=False),
+        Column("rows", Integer, nullable=False),
+    )
+
+
 def _build_v1() -> MetaData:
     md = MetaData()
     _meta_v1(md)
@@ -273,7 +333,7 @@ def _build_v4() -> MetaData:
     return md
 
 
-def _build_current() -> MetaData:
+def _build_v5() -> MetaData:
     md = MetaData()
     _meta_v1(md)
     requests = _requests_v5(md)
@@ -288,11 +348,29 @@ def _build_current() -> MetaData:
     return md
 
 
+def _build_current() -> MetaData:
+    md = MetaData()
+    _meta_v1(md)
+    requests = _requests_v5(md)
+    _requests_indexes_v2(requests)
+    _requests_indexes_v5(requests)
+    _audit_indexes_v6(_audit_v6(md))
+    _pin_lockout_v3(md)
+    _kiosk_heartbeats_v3(md)
+    _usage_counts_v4(md)
+    _callback_archive_v4(md)
+    _do_not_call_v5(md)
+    _staff_accounts_v6(md)
+    _audit_chain_head_v6(md)
+    return md
+
+
 #: The released schemas, kept so tests (and old kiosks) can create them exactly.
 V1_METADATA = _build_v1()
 V2_METADATA = _build_v2()
 V3_METADATA = _build_v3()
 V4_METADATA = _build_v4()
+V5_METADATA = _build_v5()
 #: The schema this code reads and writes.
 METADATA = _build_current()
 meta_table = METADATA.tables["meta"]
@@ -300,6 +378,8 @@ requests_table = METADATA.tables["callback_requests"]
 audit_table = METADATA.tables["audit_log"]
 pin_lockout_table = METADATA.tables["pin_lockout"]
 kiosk_heartbeats_table = METADATA.tables["kiosk_heartbeats"]
+staff_accounts_table = METADATA.tables["staff_accounts"]
+audit_chain_head_table = METADATA.tables["audit_chain_head"]
 usage_counts_table = METADATA.tables["usage_counts"]
 callback_archive_table = METADATA.tables["callback_archive"]
 do_not_call_table = METADATA.tables["do_not_call"]
@@ -386,9 +466,41 @@ def _migrate_4_to_5(conn: Connection) -> None:
     _do_not_call_v5(md).create(conn)
 
 
+def _migrate_5_to_6(conn: Connection) -> None:
+    """Staff accounts, and the audit log rebuilt without its foreign key, with the person,
+    the place and the hash chain; the rows it had are kept and chained once, in id order."""
+    from kiosk.callback_queue import audit_chain
+
+    md = MetaData()
+    _staff_accounts_v6(md).create(conn)
+    head = _audit_chain_head_v6(md)
+    head.create(conn)
+    staging = _audit_v6(MetaData(), name="audit_log_v6")
+    staging.create(conn)
+    # Older rows named only the machine ("kiosk:lobby-1"): that becomes the place.
+    conn.execute(text(
+        "INSERT INTO audit_log_v6 (id, request_id, at, actor, person, place, action, detail,"
+        " personal_digest, prev_hash, row_hash)"
+        " SELECT id, request_id, at, actor, '', replace(actor, ':', ' '), action, detail,"
+        " '', '', '' FROM audit_log"))
+    conn.execute(text("DROP TABLE audit_log"))
+    conn.execute(text("ALTER TABLE audit_log_v6 RENAME TO audit_log"))
+    if conn.dialect.name == "postgresql":  # the copied ids must not be handed out again
+        conn.execute(text("ALTER SEQUENCE audit_log_v6_id_seq RENAME TO audit_log_id_seq"))
+        conn.execute(text("ALTER TABLE audit_log RENAME CONSTRAINT audit_log_v6_pkey"
+                          " TO audit_log_pkey"))
+        conn.execute(text("SELECT setval('audit_log_id_seq',"
+                          " (SELECT coalesce(max(id), 0) + 1 FROM audit_log), false)"))
+    table = _audit_v6(MetaData())
+    for index in _audit_indexes_v6(table):
+        index.create(conn)
+    audit_chain.chain_unchained(conn, table, head)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
 }
 
 
@@ -434,6 +546,12 @@ def create_v4(conn: Connection) -> None:
     _write_version(conn, 4)
 
 
+def create_v5(conn: Connection) -> None:
+    """Create the version-5 schema, as the fifth release did (used by migration tests)."""
+    V5_METADATA.create_all(conn)
+    _write_version(conn, 5)
+
+
 def upgrade(conn: Connection) -> int:
     """Create or upgrade the schema inside the caller's transaction; returns the old version.
 
@@ -447,6 +565,9 @@ def upgrade(conn: Connection) -> int:
         if inspect(conn).has_table("callback_requests"):
             raise RuntimeError("callback_requests exists without a schema version; refusing")
         METADATA.create_all(conn)
+        from kiosk.callback_queue import audit_chain
+
+        audit_chain.start_chain(conn, audit_chain_head_table)
         _write_version(conn, SCHEMA_VERSION)
         log.info("created callback queue schema version %d", SCHEMA_VERSION)
         return 0

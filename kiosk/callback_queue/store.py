@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, Row, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kiosk.callback_queue import schema
+from kiosk.callback_queue import audit_chain, schema
 from kiosk.callback_queue.deadlines import DeadlinePolicy
 from kiosk.callback_queue.engine import (
     DEFAULT_CONNECT_TIMEOUT_S,
@@ -37,6 +37,7 @@ from kiosk.callback_queue.model import (
     AWAITING_CALL,
     CALL_OUTCOMES,
     FINAL,
+    Actor,
     AuditEntry,
     BestTime,
     CallbackRequest,
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 #: PostgreSQL channel a staff console LISTENs on; the payload is the changed request's id.
 LISTEN_CHANNEL = "callback_queue"
 ACTOR_MAX_CHARS = 64
+PERSON_MAX_CHARS = 64
+PLACE_MAX_CHARS = 96
 NOTE_MAX_CHARS = 2000
 #: The same phone number sent again from the same kiosk within this time is one request.
 SENT_AGAIN_WITHIN = timedelta(minutes=10)
@@ -61,6 +64,7 @@ SENT_AGAIN_WITHIN = timedelta(minutes=10)
 _requests = schema.requests_table
 _audit = schema.audit_table
 _do_not_call = schema.do_not_call_table
+_chain_head = schema.audit_chain_head_table
 
 #: (highest id, latest updated_at, number of requests); see CallbackStore.change_marker.
 ChangeMarker = tuple[int, datetime | None, int]
@@ -231,8 +235,10 @@ class CallbackStore(ClosesOnExit):
             if row is None:
                 if sent_again is not None:
                     row = sent_again
-                    self._write_audit(conn, row.id, now, _check_actor(f"kiosk:{req.kiosk_id}"),
-                                      "sent-again", "the same number was sent again")
+                    self._write_audit(conn, row.id, now,
+                                      _check_actor(Actor("patient", f"kiosk {req.kiosk_id}")),
+                                      "sent-again", "the same number was sent again",
+                                      personal=row.name)
                     self._update(conn, row.id, {"updated_at": now})
                 else:
                     new_id = conn.execute(stmt).scalar_one_or_none()
@@ -483,21 +489,53 @@ class CallbackStore(ClosesOnExit):
                                 .where(_do_not_call.c.phone == phone_e164)).first() is not None
 
     def audit(self, request_id: int) -> list[AuditEntry]:
-        stmt = (
-            select(_audit)
-            .where(_audit.c.request_id == request_id)
-            .order_by(_audit.c.at, _audit.c.id)
-        )
+        """One request's history, oldest first."""
+        return self.audit_trail(request_id)
+
+    def audit_trail(self, request_id: int | None = None, *,
+                    after_id: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        """The whole trail (or one request's) in the order it was written."""
+        stmt = select(_audit).where(_audit.c.id > after_id).order_by(_audit.c.id)
+        if request_id is not None:
+            stmt = stmt.where(_audit.c.request_id == request_id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
         with self._engine.connect() as conn:
             return [
-                AuditEntry(r.id, r.request_id, r.at, r.actor, r.action, r.detail)
+                AuditEntry(r.id, r.request_id, r.at, r.actor, r.action, r.detail,
+                           r.person, r.place, r.personal)
                 for r in conn.execute(stmt)
             ]
+
+    def verify_audit(self) -> audit_chain.ChainReport:
+        """Walk the audit chain: intact, or the first row that does not match."""
+        with self._engine.connect() as conn:
+            return audit_chain.verify(conn, _audit, _chain_head)
+
+    # -- staff side: what staff looked at and did outside a request's changes ---------
+
+    def record_view(self, request_id: int, actor: Actor | str) -> None:
+        """Staff opened a request's details (a name and a phone number): audited too."""
+        actor = _check_actor(actor)
+        with self._writing() as conn:
+            name = conn.execute(select(_requests.c.name)
+                                .where(_requests.c.id == request_id)).scalar_one_or_none()
+            if name is None:
+                raise RequestNotFound(request_id)
+            self._write_audit(conn, request_id, self._now(), actor, "view",
+                              "opened the request's details", personal=name)
+
+    def record_event(self, actor: Actor | str, action: str, detail: str = "",
+                     request_id: int | None = None) -> None:
+        """An audited event that changes no request: a sign-in, an export, an account."""
+        actor = _check_actor(actor)
+        with self._writing() as conn:
+            self._write_audit(conn, request_id, self._now(), actor, action, detail)
 
     # -- staff side: changes (each one audited in its own transaction) ----------------
 
     def record_attempt(
-        self, request_id: int, outcome: Status, actor: str, note: str | None = None
+        self, request_id: int, outcome: Status, actor: Actor | str, note: str | None = None
     ) -> CallbackRequest:
         """A call that did not reach the patient: bumps attempts and sets the outcome.
 
@@ -533,12 +571,14 @@ class CallbackStore(ClosesOnExit):
                 changes["notes"] = _append_note(row.notes, clean_note, actor, now)
                 detail += "; note added"
             self._update(conn, request_id, changes)
-            self._write_audit(conn, request_id, now, actor, "attempt", detail)
+            self._write_audit(conn, request_id, now, actor, "attempt", detail,
+                              personal=row.name)
         log.info("request %d: call attempt %d by %s%s", request_id, attempts, actor,
                  "; unreachable" if final is Status.UNREACHABLE else "")
         return self.get(request_id)
 
-    def set_status(self, request_id: int, status: Status, actor: str) -> CallbackRequest:
+    def set_status(self, request_id: int, status: Status,
+                   actor: Actor | str) -> CallbackRequest:
         """Move a request on after the patient was reached, or close it.
 
         "do-not-call" also puts the number on the do-not-call list and closes every other
@@ -556,7 +596,8 @@ class CallbackStore(ClosesOnExit):
             now = self._now()
             self._update(conn, request_id, {"status": status.value, "updated_at": now,
                                             "queue_rank": queue_rank(status)})
-            self._write_audit(conn, request_id, now, actor, "status", f"{current} -> {status}")
+            self._write_audit(conn, request_id, now, actor, "status", f"{current} -> {status}",
+                              personal=row.name)
             if status is Status.DO_NOT_CALL:
                 others = self._close_number(conn, row.phone, request_id, actor, now)
         log.info("request %d: %s -> %s by %s", request_id, current, status, actor)
@@ -565,14 +606,15 @@ class CallbackStore(ClosesOnExit):
                      request_id, len(others), ", ".join(map(str, others)))
         return self.get(request_id)
 
-    def _close_number(self, conn: Connection, phone: str, request_id: int, actor: str,
+    def _close_number(self, conn: Connection, phone: str, request_id: int,
+                      actor: Actor | str,
                       now: datetime) -> list[int]:
         insert = pg_insert if self._is_pg else sqlite_insert
         conn.execute(insert(_do_not_call).values(phone=phone, request_id=request_id, at=now,
-                                                 actor=actor)
+                                                 actor=str(actor)[:64])
                      .on_conflict_do_nothing(index_elements=[_do_not_call.c.phone]))
         final = [s.value for s in (*FINAL,)]
-        stmt = (select(_requests.c.id, _requests.c.status)
+        stmt = (select(_requests.c.id, _requests.c.status, _requests.c.name)
                 .where(_requests.c.phone == phone, _requests.c.id != request_id,
                        _requests.c.status.not_in(final))
                 .order_by(_requests.c.id).with_for_update())
@@ -582,11 +624,11 @@ class CallbackStore(ClosesOnExit):
                                           "queue_rank": queue_rank(Status.DO_NOT_CALL)})
             self._write_audit(conn, other.id, now, actor, "status",
                               f"{other.status} -> do-not-call; the number asked not to be "
-                              f"called (request {request_id})")
+                              f"called (request {request_id})", personal=other.name)
             closed.append(other.id)
         return closed
 
-    def add_note(self, request_id: int, text: str, actor: str) -> CallbackRequest:
+    def add_note(self, request_id: int, text: str, actor: Actor | str) -> CallbackRequest:
         clean = _check_note(text)
         actor = _check_actor(actor)
         with self._writing() as conn:
@@ -595,31 +637,39 @@ class CallbackStore(ClosesOnExit):
             notes = _append_note(row.notes, clean, actor, now)
             self._update(conn, request_id, {"notes": notes, "updated_at": now})
             self._write_audit(
-                conn, request_id, now, actor, "note", f"note added ({len(clean)} characters)"
+                conn, request_id, now, actor, "note", f"note added ({len(clean)} characters)",
+                personal=row.name,
             )
         log.info("request %d: note added by %s", request_id, actor)
         return self.get(request_id)
 
     def purge_closed(self, older_than_days: int, now: datetime | None = None,
-                     tz: tzinfo | None = None) -> int:
-        """Delete final requests (closed, wrong number, do-not-call) and their audit rows
-        untouched for that many days. The do-not-call list keeps its numbers.
+                     tz: tzinfo | None = None, actor: Actor | str = "retention") -> int:
+        """Delete final requests (closed, wrong number, do-not-call) untouched for that
+        many days, with their personal data. The do-not-call list keeps its numbers.
 
         Their anonymous figures (per local day in ``tz``, None for the machine's: how many,
         called, reached, booked, minutes to the first call) are kept in the same
-        transaction, so the report of a purged day does not change."""
+        transaction, so the report of a purged day does not change. Their audit rows stay,
+        without the patient's name: the chain hashes only a digest of it, so it still
+        verifies; the purge itself is a row of the chain."""
         if older_than_days < 0:
             raise ValueError("older_than_days must not be negative")
+        actor = _check_actor(actor)
         cutoff = (now or self._now()) - timedelta(days=older_than_days)
         doomed = select(_requests.c.id).where(
             _requests.c.status.in_([s.value for s in FINAL]), _requests.c.updated_at < cutoff
         )
         with self._writing() as conn:
             archive_requests(conn, doomed, tz)
-            conn.execute(_audit.delete().where(_audit.c.request_id.in_(doomed)))
+            conn.execute(_audit.update().where(_audit.c.request_id.in_(doomed))
+                         .values(personal=None, personal_salt=None))
             purged = conn.execute(_requests.delete().where(_requests.c.id.in_(doomed))).rowcount
             if purged:
                 self._notify(conn, 0)
+                self._write_audit(conn, None, self._now(), actor, "retention-purge",
+                                  f"{purged} finished request(s) untouched for "
+                                  f"{older_than_days} days deleted with their personal data")
         log.info("purged %d closed requests older than %d days", purged, older_than_days)
         return int(purged)
 
@@ -699,13 +749,11 @@ class CallbackStore(ClosesOnExit):
 
     @staticmethod
     def _write_audit(
-        conn: Connection, request_id: int, at: datetime, actor: str, action: str, detail: str
+        conn: Connection, request_id: int | None, at: datetime, actor: Actor | str,
+        action: str, detail: str, personal: str | None = None,
     ) -> None:
-        conn.execute(
-            _audit.insert().values(
-                request_id=request_id, at=at, actor=actor, action=action, detail=detail
-            )
-        )
+        """One row at the end of the audit chain, in the change's own transaction."""
+        write_audit(conn, request_id, at, actor, action, detail, personal)
 
     def _notify(self, conn: Connection, request_id: int) -> None:
         # pg_notify is transactional: listeners hear of the change only if it commits.
@@ -753,11 +801,25 @@ def _to_request(row: Row[Any]) -> CallbackRequest:
     )
 
 
-def _check_actor(actor: str) -> str:
-    clean = actor.strip() if isinstance(actor, str) else ""
-    if not clean or len(clean) > ACTOR_MAX_CHARS:
-        raise ValueError(f"actor must be 1 to {ACTOR_MAX_CHARS} characters")
-    return clean
+def write_audit(conn: Connection, request_id: int | None, at: datetime, actor: Actor | str,
+                action: str, detail: str, personal: str | None = None) -> None:
+    """Append an audit row inside the caller's write transaction (the store's, the
+    accounts', the lock-out's): the chain's head is locked until it commits."""
+    who = _check_actor(actor)
+    audit_chain.append(conn, _audit, _chain_head, request_id=request_id, at=at,
+                       actor=str(who)[:ACTOR_MAX_CHARS], person=who.person, place=who.place,
+                       action=action, detail=detail, personal=personal)
+
+
+def _check_actor(actor: Actor | str) -> Actor:
+    """An Actor, from a plain name too (then with no place)."""
+    if isinstance(actor, Actor):
+        person, place = " ".join(actor.person.split()), " ".join(actor.place.split())
+    else:
+        person, place = (" ".join(actor.split()) if isinstance(actor, str) else ""), ""
+    if not person or len(person) > PERSON_MAX_CHARS:
+        raise ValueError(f"actor must be 1 to {PERSON_MAX_CHARS} characters")
+    return Actor(person, place[:PLACE_MAX_CHARS])
 
 
 def _check_note(text: str) -> str:

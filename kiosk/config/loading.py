@@ -291,18 +291,24 @@ def _toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
     return int(match.group(1)) if match else max(1, len(text.splitlines()))
 
 
-def production_problems(config: Config) -> list[ConfigProblem]:
-    """Problems that only matter for a real kiosk (not the demo)."""
+def production_problems(config: Config, admins: int | None = None) -> list[ConfigProblem]:
+    """Problems that only matter for a real kiosk (not the demo).
+
+    ``admins`` is how many admin accounts the configured queue holds, when it was read
+    (None: not read, so nothing is said about it). A queue without one is fine only while
+    the config still has the old shared `[staff] pin_hash`: that becomes the admin account
+    `Staff` the first time the kiosk, the console or a command opens the queue."""
     shown = str(config.path) if config.path else "<defaults>"
     problems = []
-    if not config.kiosk.demo and not config.staff.pin_hash:
+    if not config.kiosk.demo and admins == 0 and not config.staff.pin_hash:
         problems.append(
             ConfigProblem(
                 shown,
                 None,
-                "staff.pin_hash",
-                "no staff PIN is set; run `kiosk set-pin --config PATH` "
-                "(only demo configs may omit it)",
+                "staff",
+                "the queue has no admin staff account, so nobody can open the staff "
+                "screens; run `kiosk staff-user add NAME --admin --config PATH` "
+                "(only demo configs may go without one)",
             )
         )
     return problems

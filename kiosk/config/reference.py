@@ -95,8 +95,8 @@ def render_config_reference() -> str:
     for opt in SCHEMA:
         defaults[opt.section][opt.key] = opt.default
     out += [
-        "A complete file with every key at its default (a real kiosk also needs "
-        "`staff.pin_hash`, set by `kiosk set-pin`):",
+        "A complete file with every key at its default (a real kiosk also needs an admin "
+        "staff account in its queue: `kiosk staff-user add NAME --admin`):",
         "",
         "```toml",
         render_config_file(defaults).rstrip("\n"),

@@ -151,7 +151,8 @@ SCHEMA: tuple[Option, ...] = (
         "demo",
         bool,
         False,
-        "Demo mode: allows a config without a staff PIN. Never use on a real kiosk.",
+        "Demo mode: allows a queue without staff accounts (the demo PIN opens the staff "
+        "screens). Never use on a real kiosk.",
     ),
     Option(
         "database",
@@ -168,7 +169,9 @@ SCHEMA: tuple[Option, ...] = (
         "pin_hash",
         str,
         "",
-        "The staff PIN, stored only as a salted hash. Set it with `kiosk set-pin`.",
+        "Before staff accounts: the one shared staff PIN, as a salted hash. On first start it "
+        "becomes the admin account Staff in the queue (never over an existing one); set PINs "
+        "with `kiosk set-pin` and `kiosk staff-user` since.",
         max_length=300,
     ),
     Option(

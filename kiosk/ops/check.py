@@ -27,7 +27,8 @@ def patient_messages() -> set[str]:
 
 
 def inspect_configured_queue(config: Config) -> tuple[list[str], list[str]]:
-    """Problems with the queue the config names (and the kiosk's outbox), and what was seen.
+    """Problems with the queue the config names (and the kiosk's outbox), and what was seen,
+    among them a real kiosk's queue without an admin staff account.
 
     Read-only: a missing queue file stays missing (the kiosk creates it at first start).
     """
@@ -37,7 +38,12 @@ def inspect_configured_queue(config: Config) -> tuple[list[str], list[str]]:
     shown = str(config.path) if config.path else "<defaults>"
     report = inspect_queue(database_url(config))
     problems = [f"{shown}: database.url: {problem}" for problem in report.problems]
+    problems += [str(p) for p in production_problems(config, report.admins)]
     seen = [f"queue: {report.summary}"]
+    if report.admins is not None:
+        seen.append(f"staff: {report.admins} admin account(s)" + (
+            "; the config's [staff] pin_hash becomes the admin account Staff at first start"
+            if not report.admins and config.staff.pin_hash else ""))
     outbox = outbox_path(config)
     if outbox.exists():
         damaged = quick_check(outbox)
@@ -50,7 +56,7 @@ def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str], l
     """The config's path, every problem found, and what the queue inspection saw."""
     path = resolve_config_path(config_path)
     config = load_config(path)
-    problems = [str(p) for p in (*config.problems, *production_problems(config))]
+    problems = [str(p) for p in config.problems]
     if config.ok:
         queue_problems, seen = inspect_configured_queue(config)
     else:  # with its problems the config would point at the default queue, not the real one

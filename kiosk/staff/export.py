@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.callback_queue.model import Status
+from kiosk.callback_queue.model import Actor, Status
 
 if TYPE_CHECKING:
     from kiosk.callback_queue.store import CallbackStore
@@ -32,7 +32,8 @@ def export_file_path(folder: Path, now: datetime | None = None) -> Path:
     return path
 
 
-def write_export(store: CallbackStore, path: Path, status: Status | None = None) -> int:
+def write_export(store: CallbackStore, path: Path, status: Status | None = None, *,
+                 actor: Actor | str | None = None, reason: str | None = None) -> int:
     """Write every request (of ``status``, if given) to ``path``; returns how many.
 
     The file is created 0600 and removed again if writing fails, so a half-written export
@@ -51,4 +52,25 @@ def write_export(store: CallbackStore, path: Path, status: Status | None = None)
         raise
     with contextlib.suppress(OSError):  # on Windows chmod only toggles read-only
         os.chmod(path, _PRIVATE_FILE)
+    if actor is not None:
+        store.record_event(actor, "export", export_detail(written, status, reason)
+                           + f"; file {path.name}")
     return written
+
+
+#: How long a typed export reason may be (it goes into the audit trail whole).
+REASON_MAX_CHARS = 200
+
+
+def clean_reason(reason: str | None) -> str:
+    """One line, not too long, and no phone number typed into it by mistake."""
+    from kiosk.staff.rows import mask_phone_numbers
+
+    return mask_phone_numbers(" ".join((reason or "").split()))[:REASON_MAX_CHARS]
+
+
+def export_detail(count: int, status: Status | None, reason: str | None) -> str:
+    """The audit row's words for an export: how many, which, and the reason staff gave."""
+    which = f"{status} requests" if status is not None else "requests"
+    why = clean_reason(reason) or "no reason given"
+    return f"exported {count} {which}; reason: {why}"

@@ -11,10 +11,15 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.callback_queue.model import StaffAccount
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 12
-SCRYPT_N = 2**14
+#: OWASP's scrypt figure (N=2^17, r=8, p=1): about 128 MiB and a few tenths of a second.
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
 _SALT_BYTES = 16
@@ -46,13 +51,17 @@ def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
     )
 
 
-def hash_pin(pin: str) -> str:
-    """``scrypt$n$r$p$salt$hash`` (base64) for storing in the config file."""
+def hash_pin(pin: str, *, n: int | None = None) -> str:
+    """``scrypt$n$r$p$salt$hash`` (base64): the parameters and salt travel with the hash.
+
+    ``n`` is for tests only (tests/conftest.py ``cheap_pin_hashes``): every real hash is
+    made at ``SCRYPT_N``."""
     if not isinstance(pin, str) or not pin:
         raise ValueError("the PIN must be a non-empty string")
+    cost = SCRYPT_N if n is None else n
     salt = secrets.token_bytes(_SALT_BYTES)
-    key = _scrypt(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, _KEY_BYTES)
-    return f"{_SCHEME}${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
+    key = _scrypt(pin, salt, cost, SCRYPT_R, SCRYPT_P, _KEY_BYTES)
+    return f"{_SCHEME}${cost}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
 
 
 def _parse(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
@@ -94,6 +103,8 @@ class PinAttempt:
     locked_for_s: float
     #: Wrong PINs still allowed before the pad locks.
     attempts_left: int
+    #: Who signed in (a right PIN), or whose PIN was tried.
+    who: StaffAccount | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +155,7 @@ class PinLock:
         verify: Callable[[str, str], bool] = verify_pin,
     ) -> None:
         self.policy = LockPolicy(max_attempts, base_delay_s, max_delay_s)
+        self.clock = clock
         self._clock = clock
         self._verify = verify
         self._failures = 0

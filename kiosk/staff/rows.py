@@ -120,6 +120,27 @@ def describe_detail(detail: str) -> str:
     return _STATUS_WORDS.sub(lambda m: STATUS_LABELS[Status(m.group(1))], text)
 
 
+#: Audit actions the detail panel's history leaves out (they change nothing).
+QUIET_ACTIONS = frozenset({"view"})
+#: Anything that looks like a phone number, for the trail printed by `kiosk audit`.
+PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+
+
+def mask_phone_numbers(text: str) -> str:
+    return PHONE_LIKE.sub("[number]", text)
+
+
+def audit_line(entry: AuditEntry) -> str:
+    """One row of `kiosk audit`, tab-separated: the time, who and where (``Ana on kiosk
+    lobby-1``), the action and its detail; never a phone number (nor the patient's name:
+    ``request 12`` says which request)."""
+    about = f"request {entry.request_id}: " if entry.request_id is not None else ""
+    detail = mask_phone_numbers(f"{about}{entry.detail}")
+    who = f"{entry.person} on {entry.place}" if entry.place else entry.person or entry.actor
+    return "\t".join((f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC", who,
+                      entry.action, detail))
+
+
 @dataclass(frozen=True, slots=True)
 class StaffRow:
     """One request, with every table cell already written out."""
@@ -211,7 +232,8 @@ class RowFormatter:
             f"{format_received(entry.at, now, self._tz)} · "
             f"{ACTION_LABELS.get(entry.action, entry.action)}: {describe_detail(entry.detail)}"
             f" · {entry.actor}"
-            for entry in reversed(list(audit))  # newest first, like the table
+            # newest first, like the table; who only looked is in `kiosk audit`, not here
+            for entry in reversed(list(audit)) if entry.action not in QUIET_ACTIONS
         )
         notes = tuple(line for line in request.notes.splitlines() if line.strip())
         return RequestDetail(self._row(request, now), request.kiosk_id, notes, history)

@@ -1,4 +1,5 @@
-"""The PIN lock-out's copy in the queue database, seen by every kiosk and console that share it.
+"""What the PIN gate keeps in the queue database, seen by every kiosk and console that share it:
+the lock-out (per account and per device), the staff accounts, and the sign-in audit rows.
 
 Qt-free, and slow when the server is away (a connect timeout): call it off the GUI thread.
 Every method answers None when the database cannot be reached or refuses, and the gate
@@ -17,6 +18,7 @@ from kiosk.staff.pin import LockPolicy
 
 if TYPE_CHECKING:
     from kiosk.callback_queue.lockout import LockoutState, LockoutStore
+    from kiosk.callback_queue.model import Actor, StaffAccount
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +41,43 @@ class SharedLockout:
         self._down = False  # logged once per outage
         self._closed = False
 
-    def read(self, policy: LockPolicy) -> SharedState | None:
-        return self._call("read", lambda lockout: lockout.read(), policy)
+    def read(self, policy: LockPolicy, scope: str | None = None) -> SharedState | None:
+        return self._call("read", lambda lockout: lockout.read(*_scoped(scope)), policy)
 
-    def fail(self, policy: LockPolicy) -> SharedState | None:
+    def fail(self, policy: LockPolicy, scope: str | None = None) -> SharedState | None:
         return self._call("record", lambda lockout: lockout.record_failure(
-            policy.after_failure), policy)
+            policy.after_failure, *_scoped(scope)), policy)
 
-    def clear(self) -> bool:
-        return self._call("clear", lambda lockout: lockout.clear(), None) is not None
+    def clear(self, scope: str | None = None) -> bool:
+        return self._call("clear", lambda lockout: lockout.clear(*_scoped(scope)),
+                          None) is not None
+
+    def accounts(self) -> list[StaffAccount] | None:
+        """Every staff account, in name order; None while the database is away."""
+        return self._use("accounts", lambda store: _account_store(store).list())
+
+    def record(self, actor: Actor, action: str, detail: str) -> bool:
+        """An audit row (a sign-in, a failed one, a sign-out) in the queue's chain."""
+        return self._use("audit", lambda store: store.record_event(actor, action, detail)
+                         or True) is not None
+
+    def _use(self, what: str, fn: Any) -> Any:
+        with self._mutex:
+            if self._closed:
+                return None
+            try:
+                self._open()
+                result = fn(self._store)
+            except Exception as exc:
+                if not self._down:
+                    self._down = True
+                    log.warning("PIN gate: the queue database is not answering (%s %s)",
+                                what, type(exc).__name__)
+                return None
+            if self._down:
+                self._down = False
+                log.info("PIN gate: the queue database answers again")
+            return result
 
     def close(self) -> None:
         with self._mutex:
@@ -90,3 +120,13 @@ class SharedLockout:
             self._store = CallbackStore.open(self._url, **kwargs)
             self._lockout = LockoutStore(self._store.engine)
         return self._lockout
+
+
+def _scoped(scope: str | None) -> tuple[str, ...]:
+    return () if scope is None else (scope,)
+
+
+def _account_store(store: Any) -> Any:
+    from kiosk.callback_queue.accounts import AccountStore
+
+    return AccountStore(store.engine)

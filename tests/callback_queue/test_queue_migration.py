@@ -86,7 +86,7 @@ def test_v1_is_really_smaller() -> None:
     assert set(v1) == {"meta", "callback_requests"}
     assert "kiosk_id" not in v1["callback_requests"].c
     assert "updated_at" not in v1["callback_requests"].c
-    assert schema.SCHEMA_VERSION == 5
+    assert schema.SCHEMA_VERSION == 6
 
 
 def test_upgrade_from_v1_keeps_every_row(store_url: str) -> None:
@@ -140,9 +140,9 @@ def test_upgraded_schema_matches_a_fresh_one(store_url: str, tmp_path: Any) -> N
             schema.upgrade(conn)
             expected = describe(conn)
     fresh_engine.dispose()
-    assert set(upgraded) == {"audit_log", "callback_archive", "callback_requests",
-                             "do_not_call", "kiosk_heartbeats", "meta", "pin_lockout",
-                             "usage_counts"}
+    assert set(upgraded) == {"audit_chain_head", "audit_log", "callback_archive",
+                             "callback_requests", "do_not_call", "kiosk_heartbeats", "meta",
+                             "pin_lockout", "staff_accounts", "usage_counts"}
     assert len(upgraded["callback_requests"]["indexes"]) == 7
     assert upgraded == expected
 

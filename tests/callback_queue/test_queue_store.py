@@ -235,7 +235,7 @@ def test_change_and_audit_commit_together(
 ) -> None:
     req = store.submit(make_request())
 
-    def broken_audit(*_args: object) -> None:
+    def broken_audit(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(CallbackStore, "_write_audit", staticmethod(broken_audit))
@@ -283,15 +283,24 @@ def test_purge_deletes_only_old_closed_requests_and_their_audit(
     assert clocked.purge_closed(30) == 1
     with pytest.raises(RequestNotFound):
         clocked.get(old_closed.id)
-    assert clocked.audit(old_closed.id) == []
+    # The trail of what staff did stays, without the patient's name, and still verifies.
+    history = clocked.audit(old_closed.id)
+    assert [e.action for e in history] == ["attempt", "status"]
+    assert all(e.personal is None for e in history)
+    assert clocked.audit(recent_closed.id)[0].personal == "Patient Zed4"
+    assert clocked.audit_trail()[-1].action == "retention-purge"
+    assert clocked.verify_audit().intact
     kept = {r.id for r in clocked.page(limit=10)}
     assert kept == {old_open.id, old_new.id, recent_closed.id}
     assert len(clocked.audit(recent_closed.id)) == 1
     with clocked.engine.connect() as conn:
         leftover = conn.execute(
-            text("SELECT count(*) FROM audit_log WHERE request_id = :id"), {"id": old_closed.id}
+            text("SELECT count(*) FROM audit_log WHERE personal IS NOT NULL"
+                 " AND request_id = :id"), {"id": old_closed.id}
         ).scalar_one()
-    assert leftover == 0
+        notes_left = conn.execute(text("SELECT count(*) FROM callback_requests"
+                                       " WHERE id = :id"), {"id": old_closed.id}).scalar_one()
+    assert (leftover, notes_left) == (0, 0)
     assert clocked.purge_closed(30) == 0
     assert clocked.purge_closed(5, now=clock.now) == 1
     with pytest.raises(ValueError):
@@ -374,14 +383,17 @@ def test_sqlite_in_memory_works() -> None:
         assert store.get(req.id) == req
 
 
-def test_sqlite_foreign_keys_protect_the_audit_log(tmp_path: Path) -> None:
+def test_deleting_a_request_never_deletes_its_audit_trail(tmp_path: Path) -> None:
+    # The audit log once cascaded from its request; a trail someone could shorten by
+    # deleting the request would prove nothing.
     with CallbackStore.open(f"sqlite:///{tmp_path / 'q.db'}") as store:
         req = store.submit(make_request())
         store.add_note(req.id, "hi", "sam")
         with store.engine.begin() as conn:
             conn.execute(text("DELETE FROM callback_requests WHERE id = :id"), {"id": req.id})
             remaining = conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
-        assert remaining == 0
+        assert remaining == 1
+        assert store.verify_audit().intact
 
 
 @pytest.mark.postgres

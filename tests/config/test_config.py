@@ -71,11 +71,15 @@ def test_missing_file_is_a_problem_not_an_exception(tmp_path):
     assert "not found" in config.problems[0].message
 
 
-def test_production_config_needs_a_pin(tmp_path):
+def test_production_config_needs_an_admin_in_its_queue(tmp_path):
     config = load_config(write(tmp_path, "[kiosk]\ndemo = false\n"))
-    assert [p.key for p in production_problems(config)] == ["staff.pin_hash"]
+    assert [p.key for p in production_problems(config, admins=0)] == ["staff"]
+    assert production_problems(config, admins=1) == []
+    assert production_problems(config) == []  # the queue was not read: nothing to say
+    old_pin = load_config(write(tmp_path, '[kiosk]\ndemo = false\n[staff]\npin_hash = "x"\n'))
+    assert production_problems(old_pin, admins=0) == []  # it becomes the admin Staff
     demo = load_config(write(tmp_path, "[kiosk]\ndemo = true\n"))
-    assert production_problems(demo) == []
+    assert production_problems(demo, admins=0) == []
 
 
 def test_config_path_order_is_flag_then_environment_then_platform(monkeypatch, tmp_path):

@@ -10,10 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+def run(*args: str, timeout: float = 60, input: str | None = None
+        ) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, timeout=timeout, env=env, cwd=ROOT)
+                          text=True, timeout=timeout, env=env, cwd=ROOT, input=input)
 
 
 def test_windowed_quit_after_first_frame_exits_zero(make_config):
@@ -35,10 +36,23 @@ def test_check_fails_with_file_line_and_key(tmp_path):
     assert f"{path}:2: kiosk.idle_timeout_s" in result.stderr
 
 
-def test_check_fails_a_production_config_without_pin(make_config):
-    result = run("check", "--config", str(make_config(kiosk={"demo": False})))
+def test_check_fails_a_production_queue_without_an_admin(make_config, tmp_path):
+    config = make_config(kiosk={"demo": False})
+    result = run("check", "--config", str(config))
     assert result.returncode != 0
-    assert "staff.pin_hash" in result.stderr
+    assert "no admin staff account" in result.stderr and "staff-user add" in result.stderr
+    # Plain staff are not enough; an admin is.
+    added = run("staff-user", "add", "Ben", "--config", str(config), input="1470\n1470\n")
+    assert added.returncode == 0, added.stderr
+    assert run("check", "--config", str(config)).returncode != 0
+    added = run("staff-user", "add", "Ana", "--admin", "--config", str(config),
+                input="2580\n2580\n")
+    assert added.returncode == 0, added.stderr
+    result = run("check", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "staff: 1 admin account(s)" in result.stdout
+    # The demo config needs none.
+    assert run("check", "--config", str(make_config())).returncode == 0
 
 
 def test_version():

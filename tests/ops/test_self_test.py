@@ -102,12 +102,12 @@ def test_a_missing_config_is_not_replaced_by_the_demo(tmp_path: Path) -> None:
     assert "config file not found" in result.stdout
 
 
-def test_a_real_kiosk_config_needs_a_pin(tmp_path: Path, make_config) -> None:
+def test_a_real_kiosk_queue_needs_an_admin(tmp_path: Path, make_config) -> None:
     config = make_config(kiosk={"demo": False})
     result = run_self_test(tmp_path, "--config", str(config))
 
     assert result.returncode == 1
-    assert "FAIL config: " in result.stdout and "staff.pin_hash" in result.stdout
+    assert "no admin staff account" in result.stdout
 
 
 # --- the pieces, in process ---------------------------------------------------------------

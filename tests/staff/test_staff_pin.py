@@ -7,13 +7,14 @@ import base64
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pin_costs import cheap_hash
 
 from kiosk.staff.pin import PinAttempt, PinLock, hash_pin, validate_new_pin, verify_pin
 
 
 @pytest.fixture(scope="module")
 def stored() -> str:
-    return hash_pin("2468")
+    return cheap_hash("2468")
 
 
 class FakeClock:
@@ -24,9 +25,11 @@ class FakeClock:
         return self.now
 
 
-def test_hash_format_and_salt(stored: str) -> None:
+def test_hash_format_and_salt() -> None:
+    stored = hash_pin("2468")  # the production cost, not the tests' cheap one
+    assert verify_pin("2468", stored)
     scheme, n, r, p, salt, key = stored.split("$")
-    assert (scheme, n, r, p) == ("scrypt", str(2**14), "8", "1")
+    assert (scheme, n, r, p) == ("scrypt", str(2**17), "8", "1")  # OWASP: N=2^17, r=8, p=1
     assert len(base64.b64decode(salt)) == 16
     assert len(base64.b64decode(key)) == 32
     assert hash_pin("2468") != stored  # a fresh salt every time

@@ -19,8 +19,8 @@ from kiosk.staff.access import (
     DEMO_PIN,
     PinGate,
     PinSource,
-    console_actor,
-    kiosk_actor,
+    console_place,
+    kiosk_place,
     staff_config_problems,
 )
 from kiosk.staff.export import export_file_path, write_export
@@ -141,21 +141,21 @@ def test_gate_lock_out_comes_from_pin_lock() -> None:
     assert gate.try_pin(DEMO_PIN).ok
 
 
-def test_actors_are_prefixed_and_fit_the_store() -> None:
+def test_places_are_named_and_fit_the_store() -> None:
     assert staff_access.ACTOR_MAX_CHARS == store_module.ACTOR_MAX_CHARS
-    assert kiosk_actor("lobby") == "kiosk:lobby"
-    assert console_actor("front desk") == "console:front desk"
-    assert console_actor("") == "console:unknown"
-    assert len(kiosk_actor("k" * 200)) == store_module.ACTOR_MAX_CHARS
+    assert staff_access.PLACE_MAX_CHARS == store_module.PLACE_MAX_CHARS
+    assert kiosk_place("lobby") == "kiosk lobby"
+    assert console_place("front desk") == "console front desk"
+    assert console_place("") == "console unknown"
+    assert len(kiosk_place("k" * 200)) == store_module.PLACE_MAX_CHARS
 
 
 def test_staff_config_problems(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[kiosk]\ndemo = false\n[staf]\npin_hash = ""\n', encoding="utf-8")
     config = load_config(path)
-    export_only = staff_config_problems(config, need_pin=False)
-    assert any("[staf]" in p and "did you mean" in p for p in export_only)
-    assert any("staff.pin_hash" in p for p in staff_config_problems(config, need_pin=True))
+    problems = staff_config_problems(config)
+    assert any("[staf]" in p and "did you mean" in p for p in problems)
 
 
 # --- exports ------------------------------------------------------------------------------
@@ -195,9 +195,9 @@ def test_failed_export_leaves_no_file(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def pin_hash() -> str:
-    from kiosk.staff.pin import hash_pin
+    from pin_costs import cheap_hash
 
-    return hash_pin("1357")
+    return cheap_hash("1357")
 
 
 def test_these_modules_import_no_qt() -> None:

@@ -17,7 +17,7 @@ from kiosk.callback_queue.lockout import LockoutStore
 from kiosk.callback_queue.model import utc_now
 from kiosk.callback_queue.schema import pin_lockout_table
 from kiosk.callback_queue.store import CallbackStore
-from kiosk.staff.access import PinGate
+from kiosk.staff.access import PinGate, account_scope
 from kiosk.staff.pin import PinLock
 from kiosk.staff.shared_lock import SharedLockout
 
@@ -128,7 +128,8 @@ def test_database_down_falls_back_to_memory(caplog: pytest.LogCaptureFixture) ->
 
 def test_a_deadline_far_in_the_future_still_ends_within_the_longest_lock(url: str) -> None:
     with CallbackStore.open(url) as store:
-        LockoutStore(store.engine).record_failure(lambda f, n: (0, 1, 30.0))
+        LockoutStore(store.engine).record_failure(lambda f, n: (0, 1, 30.0),
+                                                  account_scope("Staff"))
     engine = make_engine(url)
     with write_transaction(engine) as conn:
         conn.execute(pin_lockout_table.update().values(
@@ -138,3 +139,45 @@ def test_a_deadline_far_in_the_future_still_ends_within_the_longest_lock(url: st
     skewed.refresh()
     assert skewed.locked_for_s() == 15 * 60.0
     skewed.close()
+
+
+def test_lock_out_is_per_account_and_per_device(url: str) -> None:
+    """Five wrong PINs lock that account everywhere; ten on one device lock the device for
+    every name, but not another device."""
+    from pin_costs import cheap_hash
+
+    from kiosk.callback_queue.accounts import AccountStore
+    from kiosk.callback_queue.model import Role
+
+    with CallbackStore.open(url) as store:
+        accounts = AccountStore(store.engine)
+        for name, pin in (("Ana", "2580"), ("Ben", "1470"), ("Cy", "3690")):
+            accounts.add(name, Role.STAFF if name != "Ana" else Role.ADMIN, cheap_hash(pin), "t")
+    clock = Clock()
+
+    def device(place: str) -> PinGate:
+        return PinGate("", demo=False, shared=SharedLockout(url), clock=clock, place=place)
+
+    lobby, desk = device("kiosk lobby"), device("console desk")
+    lobby.refresh()
+    assert [m.name for m in lobby.members] == ["Ana", "Ben", "Cy"]
+    for _ in range(5):
+        assert not lobby.try_pin("0000", "Ana").ok
+    assert lobby.locked_for_s("Ana") > 0 and lobby.locked_for_s("Ben") == 0
+    desk.refresh()
+    assert desk.locked_for_s("Ana") > 0  # the account, on every device
+    assert not desk.try_pin("2580", "Ana").ok  # even with the right PIN, while locked
+    assert desk.try_pin("1470", "Ben").ok
+    for _ in range(4):
+        assert not lobby.try_pin("0000", "Ben").ok
+    assert lobby.locked_for_s("Ben") == 0  # Ben has a try left ...
+    assert not lobby.try_pin("0000", "Cy").ok  # ... but this device has had ten wrong PINs
+    assert lobby.locked_for_s("Cy") > 0 and lobby.locked_for_s(None) > 0
+    assert not lobby.try_pin("3690", "Cy").ok
+    desk.refresh()
+    assert desk.locked_for_s("Cy") == 0 and desk.try_pin("3690", "Cy").ok
+    with CallbackStore.open(url) as store:
+        failed = [e.person for e in store.audit_trail() if e.action == "sign-in-failed"]
+    assert failed == ["Ana"] * 5 + ["Ben"] * 4 + ["Cy"]
+    lobby.close()
+    desk.close()

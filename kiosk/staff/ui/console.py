@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from kiosk.callback_queue.model import StaffAccount
 from kiosk.config import Config
 from kiosk.ops.paths import database_url
 from kiosk.shell.theme import CALM, stylesheet
 from kiosk.shell.ui.icons import icon
 from kiosk.shell.ui.queue_worker import QueueWorker
-from kiosk.staff.access import PinGate, console_actor
+from kiosk.staff.access import PinGate, console_place
 from kiosk.staff.export import export_file_path
 from kiosk.staff.rows import RowFormatter
 from kiosk.staff.ui.alert import NewRequestAlert
@@ -50,13 +51,14 @@ class StaffConsole(QMainWindow):
         self.setWindowIcon(icon(ICON, CALM.accent))
         url = database_url(config)
         self.worker = QueueWorker(lambda: open_store(config), self)
-        jobs = StaffJobs(self.worker.run)
-        self.gate = PinGate.from_config(config)
+        self.jobs = jobs = StaffJobs(self.worker.run)
+        self.gate = PinGate.from_config(config, console_place())
+        self.member: StaffAccount | None = None
         self.pad = PinPadScreen(self.gate, PinChecker(self), can_cancel=False)
         from kiosk.config.hours import load_time_zone
 
         formatter = RowFormatter(config.clinic.region, tz=load_time_zone(config.clinic.time_zone))
-        self.view = StaffQueueView(jobs, formatter, console_actor(),
+        self.view = StaffQueueView(jobs, formatter, console_place(),
                                    on_kiosk=False, choose_export_path=self._ask_export_path)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.pad)
@@ -83,6 +85,7 @@ class StaffConsole(QMainWindow):
         self.new_requests.connect(self.alert.announce)
         self.view.overdue_alert.connect(self.alert.warn)
         self.alert.announced.connect(lambda text: self.statusBar().showMessage(text, 60_000))
+        self.pad.signed_in.connect(self._signed_in)
         self.pad.unlocked.connect(self.unlock)
         self.view.lock_requested.connect(self.lock)
 
@@ -110,6 +113,10 @@ class StaffConsole(QMainWindow):
     def unlocked(self) -> bool:
         return self.stack.currentWidget() is not self.pad
 
+    def _signed_in(self, member: StaffAccount) -> None:
+        self.member = member
+        self.view.sign_in(self.gate.actor(member), member.role)
+
     def unlock(self) -> None:
         self.stack.setCurrentWidget(self.view)
         self.view.activate()
@@ -133,6 +140,7 @@ class StaffConsole(QMainWindow):
         self.report_button.setEnabled(True)
 
     def lock(self) -> None:
+        self._sign_out("signed out (Lock)")
         self.toolbar.hide()
         self.report_button.setEnabled(True)
         self.kiosks_dock.hide()
@@ -150,6 +158,14 @@ class StaffConsole(QMainWindow):
         self.shutdown()
         event.accept()
 
+    def _sign_out(self, why: str) -> None:
+        member, self.member = self.member, None
+        if member is None:
+            return
+        actor = self.gate.actor(member)
+        self.jobs.run(self, lambda store: store.record_event(actor, "sign-out", why),
+                      _ignore, _ignore)
+
     def shutdown(self) -> None:
         """Stop listening and close the database: the console is closing."""
         if self._closed:
@@ -161,3 +177,7 @@ class StaffConsole(QMainWindow):
         self.alert.close()
         self.worker.shutdown()
         self.gate.close()
+
+
+def _ignore(_value: object) -> None:
+    """A sign-out row that cannot be written: the worker logged it."""

@@ -30,6 +30,7 @@ from kiosk.staff.ui.jobs import StaffJobs, open_store
 from kiosk.staff.ui.watch import QueueWatcher
 
 if TYPE_CHECKING:
+    from kiosk.callback_queue.model import StaffAccount
     from kiosk.shell.ui.window import KioskWindow
     from kiosk.staff.access import PinGate
     from kiosk.staff.ui.pin_pad import PinChecker, PinPadScreen
@@ -104,13 +105,16 @@ class StaffEntrance(QObject):
         self._view_screen: DeferredScreen | None = None
         self._inside = False
         self._idle_was_enabled = True
+        #: Who signed in last on this kiosk (their name is on every change they make).
+        self.member: StaffAccount | None = None
 
         quiet_s, warning_s = lock_timing(config.staff.lock_after_s)
         self.lock_guard = IdleGuard(quiet_s, warning_s, lambda: False, self)
         self.lock_guard.warning_started.connect(self._warn_lock)
         self.lock_guard.countdown.connect(self._warn_lock)
         self.lock_guard.warning_cancelled.connect(lambda: self._notice(""))
-        self.lock_guard.expired.connect(self.lock)
+        self.lock_guard.expired.connect(
+            lambda: self.lock(f"locked after {config.staff.lock_after_s} s without a touch"))
         self.alert: Any = None  # made with the staff view: nothing to alert before it
         self.watcher = QueueWatcher(url, self.jobs, self)
         self.watcher.changed.connect(self._refresh)
@@ -138,10 +142,10 @@ class StaffEntrance(QObject):
     def gate(self) -> PinGate:
         """One lock-out for every pad this kiosk builds, language rebuilds included."""
         if self._gate is None:
-            from kiosk.staff.access import PinGate
+            from kiosk.staff.access import PinGate, kiosk_place
             from kiosk.staff.ui.pin_pad import PinChecker
 
-            self._gate = PinGate.from_config(self._config)
+            self._gate = PinGate.from_config(self._config, kiosk_place(self._config.kiosk_id))
             self._gates.append(self._gate)
             self._checker = PinChecker(self)
         return self._gate
@@ -172,6 +176,7 @@ class StaffEntrance(QObject):
         gate = self.gate
         pad = PinPadScreen(gate, self._checker, can_cancel=True)
         pad.setObjectName("pin-pad")
+        pad.signed_in.connect(self._signed_in)
         pad.unlocked.connect(self._unlocked)
         pad.cancelled.connect(self._cancelled)
         no_context_menus(pad)
@@ -187,7 +192,7 @@ class StaffEntrance(QObject):
     def _build_view(self) -> Screen:
         from kiosk.config.hours import load_time_zone
         from kiosk.shell.ui.touch import no_context_menus
-        from kiosk.staff.access import kiosk_actor
+        from kiosk.staff.access import kiosk_place
         from kiosk.staff.rows import RowFormatter
         from kiosk.staff.ui.alert import NewRequestAlert
         from kiosk.staff.ui.queue_view import StaffQueueView
@@ -196,7 +201,7 @@ class StaffEntrance(QObject):
         view = StaffQueueView(self.jobs,
                               RowFormatter(config.clinic.region,
                                            tz=load_time_zone(config.clinic.time_zone)),
-                              kiosk_actor(config.kiosk_id), on_kiosk=True,
+                              kiosk_place(config.kiosk_id), on_kiosk=True,
                               choose_export_path=self._export_path)
         view.setObjectName("staff-view")
         # Overdue requests chime on the kiosk's staff screen too (a tray where there is one).
@@ -220,6 +225,9 @@ class StaffEntrance(QObject):
         if self.window.current_screen() not in (PIN, STAFF):
             self.window.show_screen(PIN)
 
+    def _signed_in(self, member: StaffAccount) -> None:
+        self.member = member
+
     def _unlocked(self) -> None:
         log.info("staff screen unlocked on kiosk %s", self._config.kiosk_id)
         self.window.replace_screen(STAFF)  # Back must not lead to the pad again
@@ -242,13 +250,16 @@ class StaffEntrance(QObject):
         window.top_bar.hide()
         QApplication.instance().installEventFilter(self.lock_guard)
         self.lock_guard.poke()
+        if self.member is not None:
+            self.view.sign_in(self.gate.actor(self.member), self.member.role)
         self.view.activate()
         self.watcher.start()
 
-    def _leave(self) -> None:
+    def _leave(self, why: str = "left the staff screen") -> None:
         if not self._inside:
             return
         self._inside = False
+        self._sign_out(why)
         QApplication.instance().removeEventFilter(self.lock_guard)
         self.lock_guard.stop()
         self.watcher.stop()
@@ -264,16 +275,30 @@ class StaffEntrance(QObject):
         if self._inside and self.window.stack.widget(index) is not self._view_screen:
             self._leave()  # Home, a rebuild or anything else left the staff screen
 
-    def lock(self) -> None:
+    def _sign_out(self, why: str) -> None:
+        """The end of a session, in the audit trail (written on the staff worker)."""
+        member, self.member = self.member, None
+        if member is None:
+            return
+        actor = self.gate.actor(member)
+        self.jobs.run(self, lambda store: store.record_event(actor, "sign-out", why),
+                      _ignore, _ignore)
+
+    def lock(self, why: str = "signed out (Lock)") -> None:
         """Back to the patient Home screen, as fresh as for a new visitor."""
-        self._leave()
+        self._leave(why)
         self.window.idle.rest()  # the next touch is a patient's visit
         self.window.go_home()
         self.window.reset_for_next_visitor()
 
     def exit_kiosk(self) -> None:
+        from kiosk.callback_queue.model import Role
+
+        if self.member is None or self.member.role is not Role.ADMIN:
+            log.warning("kiosk mode may be ended by an admin only; refused")
+            return
         log.info("kiosk mode ended by staff on kiosk %s", self._config.kiosk_id)
-        self._leave()
+        self._leave("ended kiosk mode")
         self.window.release()
         self.window.close()
         quit_application()
@@ -302,6 +327,10 @@ class StaffEntrance(QObject):
         if isValid(self.watcher):
             self.watcher.stop()
         _shut_down(self.worker, self._gates)
+
+
+def _ignore(_value: object) -> None:
+    """A sign-out row that cannot be written is logged by the worker; nothing to show."""
 
 
 def _shut_down(worker: QueueWorker, gates: list[PinGate], *_args: object) -> None:

@@ -34,9 +34,21 @@ def open_store(config: Config) -> Any:
     from kiosk.callback_queue.deadlines import DeadlinePolicy
     from kiosk.callback_queue.store import CallbackStore
     from kiosk.ops.paths import database_url, prepare_data_dir
+    from kiosk.staff.access import adopt_config_pin
 
     prepare_data_dir(config)  # the default queue's folder; a configured one must exist already
-    return CallbackStore.open(database_url(config), policy=DeadlinePolicy.from_config(config))
+    store = CallbackStore.open(database_url(config), policy=DeadlinePolicy.from_config(config))
+    try:  # the old shared PIN becomes the admin account Staff (once; see access.py)
+        adopt_config_pin(store, config, _opener(config))
+    except Exception:
+        log.exception("could not make the config's [staff] pin_hash an account")
+    return store
+
+
+def _opener(config: Config) -> Any:
+    from kiosk.callback_queue.model import Actor
+
+    return Actor("upgrade", f"kiosk {config.kiosk_id}")
 
 
 class _Waiting:

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.callback_queue.model import InvalidTransition, Status
+from kiosk.callback_queue.model import Actor, InvalidTransition, Role, Status
 from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.touch import make_kinetic
 from kiosk.staff.rows import STATUS_LABELS, RequestDetail, RowFormatter
@@ -64,10 +65,15 @@ QPushButton[role="choice"] { min-width: 40px; }
 #staff-summary, #staff-notice, #staff-detail-facts, #staff-notes, #staff-history {
     font-size: 20px;
 }
+#staff-signed-in { font-size: 16px; }
 """
+#: The "Signed in: …" line wraps rather than widen the header.
+SIGNED_IN_WIDTH = 300
 EXIT_TEXT = "Exit kiosk"
 EXIT_CONFIRM_TEXT = "Tap again to exit"
 EXIT_CONFIRM_MS = 5000
+ADMIN_ONLY_EXPORT = "Only an admin can export the queue; ask one to sign in."
+ADMIN_ONLY_EXIT = "Only an admin can end kiosk mode; ask one to sign in."
 
 
 def filter_name(status: Status | None) -> str:
@@ -83,7 +89,7 @@ class StaffQueueView(Screen):
     #: Requests just became overdue: the text for the desk's tray and chime.
     overdue_alert = Signal(str)
 
-    def __init__(self, jobs: StaffJobs, formatter: RowFormatter, actor: str, *,
+    def __init__(self, jobs: StaffJobs, formatter: RowFormatter, actor: Actor | str, *,
                  on_kiosk: bool, choose_export_path: Callable[[], Path | None]) -> None:
         super().__init__()
         self.setObjectName("screen-staff")
@@ -91,6 +97,7 @@ class StaffQueueView(Screen):
         self._jobs = jobs
         self._formatter = formatter
         self._actor = actor
+        self._role = Role.ADMIN  # until sign_in says who is working here
         self._on_kiosk = on_kiosk
         self._choose_export_path = choose_export_path
         self._active = False
@@ -119,9 +126,19 @@ class StaffQueueView(Screen):
         self.export_button = self._button("staff-export", "Export", self.export)
         self.lock_button = self._button("staff-lock", "Lock", self.lock_requested.emit)
         self.lock_button.setProperty("role", "primary")
+        self.signed_in = QLabel()
+        self.signed_in.setObjectName("staff-signed-in")
+        self.signed_in.setProperty("role", "muted")
+        self.signed_in.hide()
+        self.signed_in.setWordWrap(True)
+        self.signed_in.setMaximumWidth(SIGNED_IN_WIDTH)
+        heading = QVBoxLayout()  # who is signed in, under the title: the buttons keep the row
+        heading.setSpacing(0)
+        heading.addWidget(title)
+        heading.addWidget(self.signed_in)
         header = QHBoxLayout()
         header.setSpacing(12)
-        header.addWidget(title)
+        header.addLayout(heading)
         header.addStretch(1)
         # The scroll bar spans the whole queue; on a touch screen these two reach its ends.
         self.newest_button = self._button("staff-jump-newest", "Top", self.show_newest)
@@ -159,6 +176,29 @@ class StaffQueueView(Screen):
         self.filters.buttons()[0].setChecked(True)
         self.filters.buttonClicked.connect(self._filter_chosen)
 
+        # Why the queue leaves the system: asked before every export, kept in the audit.
+        self.export_bar = QWidget()
+        self.export_bar.setObjectName("staff-export-bar")
+        reason_row = QHBoxLayout(self.export_bar)
+        reason_row.setContentsMargins(0, 0, 0, 0)
+        reason_row.setSpacing(8)
+        self.export_reason = QLineEdit()
+        self.export_reason.setObjectName("staff-export-reason")
+        self.export_reason.setPlaceholderText("Why is the queue being exported?")
+        self.export_reason.setAccessibleName("Reason for the export")
+        self.export_reason.setMaxLength(200)
+        self.export_reason.textChanged.connect(self._reason_changed)
+        self.export_reason.returnPressed.connect(self._confirm_export)
+        self.export_confirm = self._button("staff-export-confirm", "Export now",
+                                           self._confirm_export)
+        self.export_confirm.setEnabled(False)
+        self.export_cancel = self._button("staff-export-cancel", "Cancel", self._close_export)
+        reason_row.addWidget(QLabel("Reason:"))
+        reason_row.addWidget(self.export_reason, 1)
+        reason_row.addWidget(self.export_confirm)
+        reason_row.addWidget(self.export_cancel)
+        self.export_bar.hide()
+
         self.notice = QLabel()
         self.notice.setObjectName("staff-notice")
         self.notice.setWordWrap(True)
@@ -174,15 +214,17 @@ class StaffQueueView(Screen):
         self.detail.note_submitted.connect(self._add_note)
 
         self.keyboard: StaffKeyboard | None = None
+        self._typing_into: QLineEdit = self.detail.note
         if on_kiosk:
             # The kiosk has no operating-system keyboard; notes are typed on the screen.
             self.detail.note.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+            self.export_reason.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
             self.keyboard = StaffKeyboard()
             self.keyboard.typed.connect(self._type)
-            self.keyboard.backspace.connect(self.detail.note.backspace)
+            self.keyboard.backspace.connect(lambda: self._typing_into.backspace())
             self.keyboard.done.connect(self._hide_keyboard)
             self.keyboard.hide()
-            self.detail.note_tapped.connect(self._show_keyboard)
+            self.detail.note_tapped.connect(self._type_note)
 
         body = QHBoxLayout()
         body.setSpacing(20)
@@ -196,6 +238,7 @@ class StaffQueueView(Screen):
         self.filter_bar.setLayout(filter_row)
         filter_row.setContentsMargins(0, 0, 0, 0)
         page.addWidget(self.filter_bar)
+        page.addWidget(self.export_bar)
         page.addWidget(self.notice)
         page.addLayout(body, 1)
         if self.keyboard is not None:
@@ -251,10 +294,31 @@ class StaffQueueView(Screen):
         self.model.set_status_filter(self._chosen_status())
         self.overdue.start()
 
+    def sign_in(self, actor: Actor, role: Role) -> None:
+        """Who works here now: their name on screen and in the audit of every change; plain
+        staff see neither Export nor Exit kiosk (admins only)."""
+        self._actor, self._role = actor, Role(role)
+        self.signed_in.setText(f"Signed in: {actor.person} ({self._role})")
+        self.signed_in.setAccessibleName(self.signed_in.text())
+        self.signed_in.show()
+        admin = self._role is Role.ADMIN
+        self.export_button.setVisible(admin)
+        if self.exit_button is not None:
+            self.exit_button.setVisible(admin)
+
+    @property
+    def actor(self) -> Actor | str:
+        return self._actor
+
+    @property
+    def role(self) -> Role:
+        return self._role
+
     def deactivate(self) -> None:
         """Locked: drop every name and number from memory and from the screen."""
         self._active = False
         self.overdue.stop()
+        self._close_export()
         self._selected_id = None
         self._detail_asked += 1
         self.model.clear()
@@ -291,6 +355,9 @@ class StaffQueueView(Screen):
         self.table.scrollToBottom()
 
     def _exit_tapped(self) -> None:
+        if self._role is not Role.ADMIN:
+            self.show_notice(ADMIN_ONLY_EXIT)
+            return
         if self._exit_armed.isActive():
             self._disarm_exit()
             self.exit_requested.emit()
@@ -343,7 +410,7 @@ class StaffQueueView(Screen):
             return
         self._selected_id = row.id
         self.detail.show_row(row)
-        self._load_detail()
+        self._load_detail(opened=True)
 
     def _remember_scroll(self) -> None:
         self._scrolled_to = self.table.verticalScrollBar().value()
@@ -370,14 +437,20 @@ class StaffQueueView(Screen):
         if row is not None:
             self.table.selectRow(row)
 
-    def _load_detail(self) -> None:
+    def _load_detail(self, opened: bool = False) -> None:
+        """Read the selected request; ``opened``: staff chose it (audited as a view), not a
+        refresh of what is already on screen."""
         request_id = self._selected_id
         if request_id is None:
             return
         self._detail_asked += 1
         asked, formatter = self._detail_asked, self._formatter
 
+        actor = self._actor
+
         def load(store: Any) -> RequestDetail:
+            if opened:  # looking at a name and number is audited
+                store.record_view(request_id, actor)
             return formatter.detail(store.get(request_id), store.audit(request_id))
 
         self._jobs.run(self, load, lambda detail: self._detail_loaded(asked, detail),
@@ -439,19 +512,49 @@ class StaffQueueView(Screen):
 
     # --- export -----------------------------------------------------------------------------
     def export(self) -> None:
+        """Ask why first: the reason goes into the audit trail with the export."""
         if not self._active:
+            return
+        if self._role is not Role.ADMIN:
+            self.show_notice(ADMIN_ONLY_EXPORT)
+            return
+        self.export_bar.show()
+        self.export_reason.setFocus()
+        if self.keyboard is not None:
+            self._typing_into = self.export_reason
+            # The queue makes room for the reason and the keyboard on a 600 px panel.
+            self.table.hide()
+            self.detail.hide()
+            self._show_keyboard()
+
+    def _reason_changed(self, text: str) -> None:
+        self.export_confirm.setEnabled(bool(text.strip()))
+
+    def _close_export(self) -> None:
+        self.export_reason.clear()
+        self.export_bar.hide()
+        self.table.show()
+        self.detail.show()
+        if self._typing_into is self.export_reason:
+            self._hide_keyboard()
+            self._typing_into = self.detail.note
+
+    def _confirm_export(self) -> None:
+        reason = self.export_reason.text().strip()
+        if not self._active or not reason or self._role is not Role.ADMIN:
             return
         path = self._choose_export_path()
         if path is None:
             return
-        status = self.model.status_filter
+        self._close_export()
+        status, actor = self.model.status_filter, self._actor
         self.export_button.setEnabled(False)
         self.show_notice("Exporting…")
 
         def work(store: Any) -> int:
             from kiosk.staff.export import write_export
 
-            return write_export(store, path, status)
+            return write_export(store, path, status, actor=actor, reason=reason)
 
         self._jobs.run(self, work, lambda count: self._exported(path, status, count),
                        self._export_failed)
@@ -468,20 +571,25 @@ class StaffQueueView(Screen):
         self.show_notice(f"The export could not be saved: {reason}")
 
     # --- the kiosk's keyboard ---------------------------------------------------------------
+    def _type_note(self) -> None:
+        self._typing_into = self.detail.note
+        self._show_keyboard()
+
     def _show_keyboard(self) -> None:
         if self.keyboard is not None and not self.keyboard.isVisible():
             self.filter_bar.hide()  # room for the keyboard; filtering can wait
             self.keyboard.show()
-            self.detail.scroll.ensureWidgetVisible(self.detail.add_note)
+            if self._typing_into is self.detail.note:
+                self.detail.scroll.ensureWidgetVisible(self.detail.add_note)
 
     def _hide_keyboard(self) -> None:
         if self.keyboard is not None and self.keyboard.isVisible():
             self.keyboard.hide()
             self.filter_bar.show()
-            self.detail.note.clearFocus()
+            self._typing_into.clearFocus()
 
     def _type(self, char: str) -> None:
-        note = self.detail.note
+        note = self._typing_into
         before = note.text()[: note.cursorPosition()]
         starts_sentence = not before.strip() or before.rstrip()[-1] in ".!?"
         note.insert(char if starts_sentence or not char.isalpha() else char.lower())

@@ -5,14 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pin_costs import cheap_hash
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import build_staff_console
-from kiosk.callback_queue.model import BestTime, NewRequest
+from kiosk.callback_queue.accounts import AccountStore
+from kiosk.callback_queue.model import BestTime, NewRequest, Role
 from kiosk.callback_queue.store import CallbackStore
-from kiosk.staff.pin import hash_pin
+from kiosk.staff.access import console_place
 from kiosk.staff.ui import alert as staff_alert
 from kiosk.staff.ui.console import StaffConsole
 
@@ -21,7 +31,7 @@ PIN = "1357"
 
 @pytest.fixture(scope="module")
 def pin_hash() -> str:
-    return hash_pin(PIN)
+    return cheap_hash(PIN)
 
 
 @pytest.fixture(autouse=True)
@@ -120,17 +130,84 @@ def test_console_exports_where_staff_choose(qtbot: QtBot, tmp_path: Path, pin_ha
     unlock(qtbot, console)
     qtbot.waitUntil(lambda: names_in_table(console) == ["Ana Núñez"], timeout=5000)
     qtbot.mouseClick(console.findChild(QPushButton, "staff-export"), Qt.MouseButton.LeftButton)
+    confirm = console.findChild(QPushButton, "staff-export-confirm")
+    assert confirm.isVisible() and not confirm.isEnabled()  # no export without a reason
+    assert asked == []
+    qtbot.keyClicks(console.findChild(QLineEdit, "staff-export-reason"), "monthly report")
+    qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: console.view.notice.text() == f"Saved 1 request to {target}",
                     timeout=5000)
     assert asked[0].startswith("queue-") and asked[0].endswith(".csv")
     assert "Ana Núñez" in target.read_text(encoding="utf-8-sig")
+    with CallbackStore.open(url) as store:
+        export_row = [e for e in store.audit_trail() if e.action == "export"][-1]
+    assert (export_row.person, export_row.place) == ("Staff", console_place())
+    assert "reason: monthly report" in export_row.detail
 
 
 def test_console_refuses_a_config_it_cannot_use(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text("[kiosk]\ndemo = false\n", encoding="utf-8")  # no PIN, not a demo
-    with pytest.raises(ValueError, match="staff.pin_hash"):
+    path.write_text("[kiosk]\ndemo = false\n[staf]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="did you mean"):
         build_staff_console(path)
+
+
+def test_console_without_accounts_says_how_to_add_one(qtbot: QtBot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    path = tmp_path / "config.toml"
+    path.write_text(f'[kiosk]\ndemo = false\n[database]\nurl = "{url}"\n', encoding="utf-8")
+    console = open_console(qtbot, path)
+    qtbot.waitUntil(lambda: "staff-user add" in console.pad.message.text(), timeout=5000)
+    assert not console.findChild(QPushButton, "pin-1").isEnabled()
+
+
+def add_accounts(url: str, *accounts: tuple[str, Role, str]) -> None:
+    with CallbackStore.open(url) as store:
+        for name, role, pin in accounts:
+            AccountStore(store.engine).add(name, role, cheap_hash(pin), "test")
+
+
+def test_console_login_names_the_person_everywhere(qtbot: QtBot, tmp_path: Path,
+                                                   store_url: str) -> None:
+    """Two accounts: the pad asks who first; the console then works, and audits, as them;
+    plain staff get no Export."""
+    add_accounts(store_url, ("Ana", Role.ADMIN, "2580"), ("Ben", Role.STAFF, "1470"))
+    submit(store_url, "Zoe Patient")
+    path = tmp_path / "config.toml"
+    path.write_text(f'[kiosk]\ndemo = false\n[database]\nurl = "{store_url}"\n',
+                    encoding="utf-8")
+    console = open_console(qtbot, path)
+    qtbot.waitUntil(lambda: console.findChild(QPushButton, "pin-user-2") is not None
+                    and console.findChild(QPushButton, "pin-user-2").isVisible(), timeout=5000)
+    assert [console.findChild(QPushButton, f"pin-user-{n}").text() for n in (1, 2)] == [
+        "Ana", "Ben"]
+    assert not console.findChild(QPushButton, "pin-1").isVisible()
+    qtbot.mouseClick(console.findChild(QPushButton, "pin-user-2"), Qt.MouseButton.LeftButton)
+    for name in [f"pin-{d}" for d in "1470"] + ["pin-ok"]:
+        qtbot.mouseClick(console.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.unlocked, timeout=5000)
+    signed_in = console.findChild(QLabel, "staff-signed-in")
+    assert signed_in.isVisible() and "Ben" in signed_in.text()
+    assert not console.findChild(QPushButton, "staff-export").isVisible()  # staff: no export
+    console.view.export()  # and asked anyway (a keyboard shortcut, a script): refused
+    assert "Only an admin" in console.view.notice.text()
+    qtbot.waitUntil(lambda: names_in_table(console) == ["Zoe Patient"], timeout=5000)
+    console.findChild(QTableView, "staff-queue").selectRow(0)
+    qtbot.waitUntil(lambda: console.view.detail.request_id is not None, timeout=5000)
+    qtbot.mouseClick(console.findChild(QPushButton, "staff-no-answer"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Ben on console" in console.view.detail.history.text(),
+                    timeout=5000)
+    console.lock()
+    place = console_place()
+
+    def trail() -> list[tuple[str, str, str]]:
+        with CallbackStore.open(store_url) as store:
+            return [(e.person, e.place, e.action) for e in store.audit_trail()]
+
+    qtbot.waitUntil(lambda: ("Ben", place, "sign-out") in trail(), timeout=5000)
+    rows = trail()
+    for action in ("sign-in", "view", "attempt", "sign-out"):
+        assert ("Ben", place, action) in rows, (action, rows)
 
 
 @pytest.mark.postgres
@@ -249,3 +326,44 @@ def test_two_consoles_working_one_request_see_each_other_within_5_s(
     qtbot.waitUntil(lambda: not front.findChild(QPushButton, "staff-no-answer").isEnabled(),
                     timeout=5000)
     assert "Do not call" in front.view.detail.history.text()
+
+
+def sign_in(qtbot: QtBot, console: StaffConsole, user: str, pin: str) -> None:
+    qtbot.waitUntil(lambda: console.findChild(QPushButton, user) is not None
+                    and console.findChild(QPushButton, user).isVisible(), timeout=5000)
+    qtbot.mouseClick(console.findChild(QPushButton, user), Qt.MouseButton.LeftButton)
+    for name in [f"pin-{d}" for d in pin] + ["pin-ok"]:
+        qtbot.mouseClick(console.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.unlocked, timeout=5000)
+
+
+@pytest.mark.postgres
+def test_two_staff_on_two_consoles_see_each_others_changes(qtbot: QtBot, tmp_path: Path,
+                                                           pg_url: str) -> None:
+    add_accounts(pg_url, ("Ana", Role.ADMIN, "2580"), ("Ben", Role.STAFF, "1470"))
+    submit(pg_url, "Zoe Patient")
+    path = tmp_path / "config.toml"
+    path.write_text(f'[kiosk]\ndemo = false\n[database]\nurl = "{pg_url}"\n', encoding="utf-8")
+    front, back = open_console(qtbot, path), open_console(qtbot, path)
+    sign_in(qtbot, front, "pin-user-1", "2580")
+    sign_in(qtbot, back, "pin-user-2", "1470")
+    for console in (front, back):
+        qtbot.waitUntil(lambda c=console: c.watcher.listening, timeout=10_000)
+        qtbot.waitUntil(lambda c=console: names_in_table(c) == ["Zoe Patient"], timeout=5000)
+    front.findChild(QTableView, "staff-queue").selectRow(0)
+    qtbot.waitUntil(lambda: front.view.detail.request_id is not None, timeout=5000)
+    qtbot.mouseClick(front.findChild(QPushButton, "staff-no-answer"), Qt.MouseButton.LeftButton)
+    # Ben's console hears of Ana's change and shows it within 5 s ...
+    qtbot.waitUntil(lambda: back.view.model.row_at(0).attempts == "1", timeout=5000)
+    back.findChild(QTableView, "staff-queue").selectRow(0)
+    qtbot.waitUntil(lambda: "Ana on console" in back.view.detail.history.text(), timeout=5000)
+    qtbot.mouseClick(back.findChild(QPushButton, "staff-status-scheduled"),
+                     Qt.MouseButton.LeftButton)
+    # ... and Ana's sees Ben's.
+    qtbot.waitUntil(lambda: "Ben on console" in front.view.detail.history.text(), timeout=5000)
+    with CallbackStore.open(pg_url) as store:
+        assert store.verify_audit().intact
+        done = [(e.person, e.action) for e in store.audit_trail() if e.request_id is not None]
+    assert ("Ana", "attempt") in done and ("Ben", "status") in done
+    front.shutdown()
+    back.shutdown()

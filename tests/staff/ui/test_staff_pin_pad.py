@@ -6,12 +6,13 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from pin_costs import cheap_hash
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.staff.access import DEMO_PIN, PinGate
-from kiosk.staff.pin import PIN_MAX_DIGITS, PinLock, hash_pin
+from kiosk.staff.pin import PIN_MAX_DIGITS, PinLock
 from kiosk.staff.ui.pin_pad import PinPadScreen
 
 PIN = "1357"
@@ -19,7 +20,7 @@ PIN = "1357"
 
 @pytest.fixture(scope="module")
 def pin_hash() -> str:
-    return hash_pin(PIN)  # scrypt: slow on purpose, so once per module
+    return cheap_hash(PIN)  # scrypt: slow on purpose, so once per module
 
 
 class Clock:
@@ -180,7 +181,7 @@ def test_demo_config_without_hash_accepts_the_demo_pin(qtbot: QtBot) -> None:
 
 def test_no_pin_outside_demo_never_unlocks(qtbot: QtBot) -> None:
     pad = make_pad(qtbot, PinGate("", demo=False))
-    assert "set-pin" in pad.message.text()
+    assert "staff-user add" in pad.message.text()
     assert not key(pad, "pin-2").isEnabled()
     assert not pad.hint.isVisible()
 

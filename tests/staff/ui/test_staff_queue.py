@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from kiosk.callback_queue import schema
-from kiosk.callback_queue.model import BestTime, NewRequest, Status
+from kiosk.callback_queue.model import Actor, BestTime, NewRequest, Role, Status
 from kiosk.callback_queue.store import CallbackStore, queue_rank
 from kiosk.shell.ui.queue_worker import QueueWorker
 from kiosk.staff.rows import RowFormatter
@@ -333,7 +333,7 @@ def test_working_a_request_by_clicks(qtbot: QtBot, store: CallbackStore,
         "staff-no-answer", "staff-left-voicemail", "staff-status-scheduled",
         "staff-status-not-interested", "staff-status-closed")), timeout=5000)
 
-    audit = store.audit(older.id)
+    audit = [a for a in store.audit(older.id) if a.action != "view"]
     assert [(a.action, a.detail, a.actor) for a in audit] == [
         ("attempt", "new -> no-answer; attempt 1", ACTOR),
         ("status", "no-answer -> scheduled", ACTOR),
@@ -378,9 +378,41 @@ def test_export_writes_the_chosen_file(qtbot: QtBot, store: CallbackStore,
     view.activate()
     qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
     click(qtbot, view, "staff-export")
+    assert not target.exists() and not button(view, "staff-export-confirm").isEnabled()
+    qtbot.keyClicks(view.findChild(QLineEdit, "staff-export-reason"), "audit by the board")
+    click(qtbot, view, "staff-export-confirm")
     qtbot.waitUntil(lambda: view.notice.text().startswith("Saved"), timeout=5000)
     assert view.notice.text() == f"Saved 3 requests to {target}"
     assert target.read_text(encoding="utf-8-sig").count("\n") == 4
+    (row,) = [e for e in store.audit_trail() if e.action == "export"]
+    assert row.detail == ("exported 3 requests; reason: audit by the board; "
+                          "file queue.csv")
+
+
+def test_opening_a_request_is_audited_under_the_signed_in_name(
+        qtbot: QtBot, store: CallbackStore, worker: QueueWorker) -> None:
+    seed(store, 2)
+    view = make_view(qtbot, worker)
+    view.sign_in(Actor("Ana", "console desk-2"), Role.STAFF)
+    assert view.findChild(QLabel, "staff-signed-in").text() == "Signed in: Ana (staff)"
+    view.activate()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+    view.table.selectRow(1)
+    qtbot.waitUntil(lambda: any(e.action == "view" for e in store.audit_trail()), timeout=5000)
+    (seen,) = [e for e in store.audit_trail() if e.action == "view"]
+    assert (str(Actor(seen.person, seen.place)), seen.request_id) == (
+        "Ana on console desk-2", view.model.row_at(1).id)
+    assert seen.personal == view.model.row_at(1).name
+    # A refresh re-reads what is on screen: not a new look. (The worker runs jobs in order,
+    # so the refresh's read is done before the next selection's.)
+    view.refresh()
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: len([e for e in store.audit_trail() if e.action == "view"]) >= 2,
+                    timeout=5000)
+    views = [e.request_id for e in store.audit_trail() if e.action == "view"]
+    assert views == [view.model.row_at(1).id, view.model.row_at(0).id]
+    # Only looking: the detail's history (what was done) does not list it.
+    assert "Opened" not in view.detail.history.text()
 
 
 def test_locking_forgets_every_name(qtbot: QtBot, store: CallbackStore,
