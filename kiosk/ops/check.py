@@ -4,10 +4,16 @@ printing every problem found."""
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from kiosk.config import Config, load_config, production_problems, resolve_config_path
-from kiosk.education.content import LANGUAGES, check_all_languages
+from kiosk.education.content import (
+    LANGUAGES,
+    check_all_languages,
+    review_problems,
+    reviews_due,
+)
 from kiosk.shell.i18n import extract_messages, locale_dir, missing_translations
 
 # The patient sees these modules; staff screens and the out-of-order page stay in English.
@@ -57,16 +63,24 @@ def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str], l
         queue_problems, seen = [], ["queue: not inspected until the config file is fixed"]
     problems += queue_problems
     problems += [str(p) for p in check_all_languages()]
+    problems += [str(p) for p in review_problems()]
     for language in LANGUAGES:
         for message in missing_translations(language, patient_messages()):
             problems.append(f"{locale_dir() / (language + '.po')}: no translation for {message!r}")
     return path, problems, seen
 
 
+def collect_warnings(today: date | None = None) -> list[str]:
+    """What IT should hear about but the kiosk can run with: content whose review is due."""
+    return [f"warning: {due}" for due in reviews_due(today or date.today())]
+
+
 def run_check(config_path: str | Path | None) -> int:
     path, problems, seen = collect_problems(config_path)
     for line in seen:
         print(line)
+    for warning in collect_warnings():
+        print(warning, file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
