@@ -25,6 +25,7 @@ class Option(NamedTuple):
     choices: tuple[str, ...] = ()
     pattern: str | None = None
     max_length: int = 500
+    https_url: bool = False  # empty, or an https:// address with a host (see check_value)
 
     @property
     def dotted(self) -> str:
@@ -33,6 +34,8 @@ class Option(NamedTuple):
     def describe_type(self) -> str:
         if self.choices:
             return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        if self.https_url:
+            return "an https:// address, or empty"
         name = {str: "text", int: "whole number", bool: "true or false"}[self.type]
         if self.minimum is not None and self.maximum is not None:
             return f"{name}, {self.minimum} to {self.maximum}"
@@ -66,6 +69,24 @@ SCHEMA: tuple[Option, ...] = (
     ),
     Option(
         "clinic",
+        "website",
+        str,
+        "",
+        "The clinic's web site (https:// only). Empty: no take-home QR code on the "
+        "what-to-expect section. Shown as a large QR code patients can scan to read at home.",
+        https_url=True,
+    ),
+    Option(
+        "clinic",
+        "aftercare_url",
+        str,
+        "",
+        "A page with the aftercare advice (https:// only), as a take-home QR code on the "
+        "aftercare section and the thank-you screen. Empty: the web site is used instead.",
+        https_url=True,
+    ),
+    Option(
+        "clinic",
         "callback_promise",
         str,
         "within one business day",
@@ -91,6 +112,17 @@ SCHEMA: tuple[Option, ...] = (
         "people time to answer: 15 or more).",
         minimum=1,
         maximum=300,
+    ),
+    Option(
+        "kiosk",
+        "attract_after_s",
+        int,
+        120,
+        "Seconds an untouched Home waits before the attract screen invites the next visitor "
+        '("Touch to learn about dry needling", drifting slowly against burn-in; black outside '
+        "[clinic] hours). 0 turns it off.",
+        minimum=0,
+        maximum=3600,
     ),
     Option(
         "kiosk",
