@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kiosk.callback_queue.outbox import ResilientQueue
     from kiosk.consult.ui.queue_keeper import QueueKeeper
     from kiosk.insights.ui.counting import UsageCounter
+    from kiosk.shell.take_home import TakeHome
     from kiosk.shell.ui.queue_worker import QueueWorker
     from kiosk.shell.ui.screen import Screen, ScreenFactory
     from kiosk.shell.ui.window import KioskWindow
@@ -65,10 +66,12 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
     from kiosk.consult.ui.queue_keeper import QueueKeeper
 
-    education = EducationScreens(config.clinic.name, config.kiosk.speech_engine, content_for)
+    take_home = _take_home_codes(config)
+    education = EducationScreens(config.clinic.name, config.kiosk.speech_engine, content_for,
+                                 take_home)
     worker = _queue_worker(config)
     keeper = QueueKeeper(worker, prepare=lambda: _prepare_data_dir(config))
-    consult = _consult_screens(config, keeper)
+    consult = _consult_screens(config, keeper, take_home)
     staff = staff_screens(config)
 
     counted: list[UsageCounter] = []  # the window's, made just after it
@@ -201,7 +204,24 @@ def _purge_expired(queue: ResilientQueue, retention_days: int, tz: tzinfo | None
         log.exception("retention purge failed")
 
 
-def _consult_screens(config: Config, keeper: QueueKeeper
+def _take_home_codes(config: Config) -> Callable[[], dict[str, TakeHome]]:
+    """Screen name -> its take-home QR code, worked out when the first screen that shows
+    one is built (reading the phone number imports phonenumbers: not on the first frame)."""
+    import functools
+
+    @functools.cache
+    def codes() -> dict[str, TakeHome]:
+        from kiosk.shell.take_home import take_home_codes
+
+        clinic = config.clinic
+        return take_home_codes(clinic.website, clinic.aftercare_url, clinic.phone,
+                               clinic.region)
+
+    return codes
+
+
+def _consult_screens(config: Config, keeper: QueueKeeper,
+                     take_home: Callable[[], dict[str, TakeHome]]
                      ) -> Callable[[KioskWindow, str], list[tuple[str, ScreenFactory]]]:
     from kiosk.shell.i18n import translator
     from kiosk.shell.navigation import CONSULT, CONSULT_DONE, CONSULT_UNAVAILABLE
@@ -221,7 +241,9 @@ def _consult_screens(config: Config, keeper: QueueKeeper
         def done() -> Screen:
             from kiosk.consult.ui.thank_you import ConsultDoneScreen
 
-            screen = ConsultDoneScreen(tr, config.clinic.callback_promise)
+            code = take_home().get(CONSULT_DONE)
+            screen = ConsultDoneScreen(tr, config.clinic.callback_promise,
+                                       (code.text, tr(code.caption)) if code else None)
             screen.finished.connect(window.go_home)
             return screen
 

@@ -21,7 +21,8 @@ PATIENT_MODULES = ("education/ui/home.py", "education/ui/section.py", "shell/ui/
                    "consult/ui/form.py", "shell/ui/touch_keyboard.py",
                    "shell/ui/idle_warning.py", "shell/ui/top_bar.py",
                    "consult/ui/thank_you.py", "consult/ui/unavailable.py",
-                   "consult/ui/message_screen.py", "shell/ui/attract.py")
+                   "consult/ui/message_screen.py", "shell/ui/attract.py",
+                   "shell/take_home.py")
 
 
 def patient_messages() -> set[str]:
