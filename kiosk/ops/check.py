@@ -14,23 +14,16 @@ from kiosk.education.content import (
     review_problems,
     reviews_due,
 )
-from kiosk.shell.i18n import extract_messages, locale_dir, missing_translations
-
-# The patient sees these modules; staff screens and the out-of-order page stay in English.
-PATIENT_MODULES = ("education/ui/home.py", "education/ui/section.py", "shell/ui/speech.py",
-                   "consult/ui/form.py", "shell/ui/touch_keyboard.py",
-                   "shell/ui/idle_warning.py", "shell/ui/top_bar.py",
-                   "consult/ui/thank_you.py", "consult/ui/unavailable.py",
-                   "consult/ui/message_screen.py", "shell/ui/attract.py",
-                   "shell/take_home.py")
+from kiosk.shell.i18n import catalog_path, extract_messages, missing_translations
 
 
 def patient_messages() -> set[str]:
-    """Every interface string a patient can meet, read from the code, and the form's errors."""
+    """Every interface string a patient can meet, extracted from the code with Babel (the
+    folders babel.cfg names: staff screens and the out-of-order page stay in English), and
+    the form's errors."""
     from kiosk.callback_queue.validation import MESSAGES
 
-    package = Path(__file__).resolve().parents[1]
-    return extract_messages(package / name for name in PATIENT_MODULES) | set(MESSAGES.values())
+    return extract_messages() | set(MESSAGES.values())
 
 
 def inspect_configured_queue(config: Config) -> tuple[list[str], list[str]]:
@@ -67,7 +60,7 @@ def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str], l
     problems += [str(p) for p in review_problems()]
     for language in LANGUAGES:
         for message in missing_translations(language, patient_messages()):
-            problems.append(f"{locale_dir() / (language + '.po')}: no translation for {message!r}")
+            problems.append(f"{catalog_path(language)}: no translation for {message!r}")
     return path, problems, seen
 
 
