@@ -21,9 +21,7 @@ def patient_messages() -> set[str]:
     """Every interface string a patient can meet, extracted from the code with Babel (the
     folders babel.cfg names: staff screens and the out-of-order page stay in English), and
     the form's errors."""
-    from kiosk.callback_queue.validation import MESSAGES
-
-    return extract_messages() | set(MESSAGES.values())
+    return extract_messages()
 
 
 def inspect_configured_queue(config: Config) -> tuple[list[str], list[str]]:

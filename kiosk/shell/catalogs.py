@@ -71,6 +71,10 @@ def extract(root: Path = ROOT, config: Path = BABEL_CFG) -> dict[str, tuple[str,
         ids = message if isinstance(message, tuple) else (message,)
         if ids[0]:
             found[ids[0]] = tuple(ids)
+    from kiosk.callback_queue.validation import MESSAGES  # shown by the form, translated there
+
+    for message in MESSAGES.values():
+        found.setdefault(message, (message,))
     return found
 
 
@@ -96,7 +100,7 @@ def update(pot: Path, pos: Iterable[Path]) -> None:
             catalog = read_po(source, locale=po.stem)
         catalog.update(template)
         with po.open("wb") as out:
-            write_po(out, catalog, width=100, ignore_obsolete=True)
+            write_po(out, catalog, width=100)  # strings gone from the code stay, as #~
 
 
 def main(argv: Sequence[str] | None = None) -> int:
