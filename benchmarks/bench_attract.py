@@ -3,6 +3,7 @@ screen (after 1 s at Home), one resting at Home with attract off; CPU read from 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -29,9 +30,12 @@ def _config(workdir: Path, attract_after_s: int) -> Path:
     text = path.read_text(encoding="utf-8")
     if "[kiosk]\n" not in text:
         raise RuntimeError(f"{path} has no [kiosk] section to set attract_after_s in")
+    # No speech engine in either: two kiosks starting speech-dispatcher at once can leave one
+    # waiting on the daemon (issue 11), and read-aloud is not what this row measures.
+    text = re.sub(r"^(idle_timeout_s|speech_engine)\s*=.*\n", "", text, flags=re.M)
     path.write_text(text.replace("[kiosk]\n", f"[kiosk]\nattract_after_s = {attract_after_s}\n"
-                                 "idle_timeout_s = 3600\n", 1).replace(
-                                     "idle_timeout_s = 60\n", ""), encoding="utf-8")
+                                 'idle_timeout_s = 3600\nspeech_engine = "none"\n', 1),
+                    encoding="utf-8")
     return path
 
 
