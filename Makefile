@@ -22,7 +22,7 @@ resources/locale/%/LC_MESSAGES/kiosk.mo: resources/locale/%.po | $(STAMP)
 
 # After adding or changing interface strings: the template, merged into each .po.
 messages: $(STAMP)
-	$(BIN)/python -m kiosk.shell.catalogs --extract
+	$(BIN)/python -m kiosk.ops.translations
 
 run: $(STAMP) $(CATALOGS)
 	$(BIN)/python main.py --windowed --config $(DEMO_CONFIG)

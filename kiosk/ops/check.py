@@ -21,7 +21,9 @@ def patient_messages() -> set[str]:
     """Every interface string a patient can meet, extracted from the code with Babel (the
     folders babel.cfg names: staff screens and the out-of-order page stay in English), and
     the form's errors."""
-    return extract_messages()
+    from kiosk.ops.translations import form_messages
+
+    return extract_messages(form_messages())
 
 
 def inspect_configured_queue(config: Config) -> tuple[list[str], list[str]]:

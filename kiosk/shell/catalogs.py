@@ -2,8 +2,8 @@
 each ``resources/locale/<lang>.po`` to the ``.mo`` that stdlib gettext reads at run time.
 
 Qt-free. ``make`` (every target that runs the kiosk or its tests), the PyInstaller spec and
-the tests' set-up call ``compile_all``; ``python -m kiosk.shell.catalogs --extract`` writes
-the template ``resources/locale/kiosk.pot`` and merges it into each ``.po``. Babel is needed
+the tests' set-up call ``compile_all``; ``make messages`` (``python -m kiosk.ops.translations``)
+writes the template ``resources/locale/kiosk.pot`` and merges it into each ``.po``. Babel is needed
 here only: the kiosk itself reads ``.mo`` files with the standard library.
 """
 
@@ -57,9 +57,11 @@ def compile_all(locale: Path | None = None) -> list[Path]:
     return written
 
 
-def extract(root: Path = ROOT, config: Path = BABEL_CFG) -> dict[str, tuple[str, ...]]:
-    """Every interface string Babel finds in the code babel.cfg names: msgid -> the plural
-    form too (one element tuple for an ordinary string)."""
+def extract(root: Path = ROOT, config: Path = BABEL_CFG, extra: Iterable[str] = ()
+            ) -> dict[str, tuple[str, ...]]:
+    """Every interface string Babel finds in the code babel.cfg names, and ``extra`` (the
+    consult form's error messages: kiosk.ops.translations): msgid -> its plural form too
+    (a one-element tuple for an ordinary string)."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
@@ -71,9 +73,7 @@ def extract(root: Path = ROOT, config: Path = BABEL_CFG) -> dict[str, tuple[str,
         ids = message if isinstance(message, tuple) else (message,)
         if ids[0]:
             found[ids[0]] = tuple(ids)
-    from kiosk.callback_queue.validation import MESSAGES  # shown by the form, translated there
-
-    for message in MESSAGES.values():
+    for message in extra:
         found.setdefault(message, (message,))
     return found
 
@@ -103,20 +103,22 @@ def update(pot: Path, pos: Iterable[Path]) -> None:
             write_po(out, catalog, width=100)  # strings gone from the code stay, as #~
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def extract_and_merge(extra: Iterable[str] = ()) -> Path:
+    """Write resources/locale/kiosk.pot and merge it into each .po; returns the template."""
     from kiosk.shell.i18n import locale_dir
 
-    parser = argparse.ArgumentParser(prog="python -m kiosk.shell.catalogs", description=__doc__)
-    parser.add_argument("--extract", action="store_true",
-                        help="also write resources/locale/kiosk.pot and merge it into each .po")
-    args = parser.parse_args(argv)
     locale = locale_dir()
-    if args.extract:
-        pot = locale / f"{DOMAIN}.pot"
-        write_template(extract(), pot)
-        update(pot, sorted(locale.glob("*.po")))
-        print(f"{pot}: written; merged into {', '.join(p.name for p in locale.glob('*.po'))}")
-    for mo in compile_all(locale):
+    pot = locale / f"{DOMAIN}.pot"
+    write_template(extract(extra=extra), pot)
+    update(pot, sorted(locale.glob("*.po")))
+    return pot
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Compile the catalogs (``make`` runs this; ``make messages`` runs kiosk.ops.translations)."""
+    argparse.ArgumentParser(prog="python -m kiosk.shell.catalogs", description=__doc__
+                            ).parse_args(argv)
+    for mo in compile_all():
         print(f"{mo}: compiled")
     return 0
 

@@ -119,12 +119,12 @@ def load_catalog(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(io.BytesIO(compile_bytes(po)))
 
 
-def extract_messages(_sources: Iterable[Path] | None = None) -> set[str]:
+def extract_messages(extra: Iterable[str] = ()) -> set[str]:
     """Every interface string in the patients' code, as ``pybabel extract`` finds it with
-    babel.cfg (``tr(...)``, ``self._tr(...)``, ``N_(...)``, ``tr.plural(...)``)."""
+    babel.cfg (``tr(...)``, ``self._tr(...)``, ``N_(...)``, ``tr.plural(...)``), and ``extra``."""
     from kiosk.shell.catalogs import extract
 
-    return set(extract())
+    return set(extract(extra=extra))
 
 
 def missing_translations(language: str, messages: Iterable[str]) -> list[str]:
