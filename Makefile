@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_CONFIG := resources/demo-config.toml
 
-.PHONY: run test test-fast bench screenshots build lint check clean
+CATALOGS := $(patsubst resources/locale/%.po,resources/locale/%/LC_MESSAGES/kiosk.mo,$(wildcard resources/locale/*.po))
+
+.PHONY: run test test-fast bench screenshots build lint check clean messages
 
 $(STAMP): pyproject.toml tools/system-deps.sh
 	bash tools/system-deps.sh
@@ -14,29 +16,37 @@ $(STAMP): pyproject.toml tools/system-deps.sh
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The translation catalogs, compiled with Babel; the kiosk reads them with stdlib gettext.
+resources/locale/%/LC_MESSAGES/kiosk.mo: resources/locale/%.po | $(STAMP)
+	$(BIN)/python -m kiosk.shell.catalogs
+
+# After adding or changing interface strings: the template, merged into each .po.
+messages: $(STAMP)
+	$(BIN)/python -m kiosk.ops.translations
+
+run: $(STAMP) $(CATALOGS)
 	$(BIN)/python main.py --windowed --config $(DEMO_CONFIG)
 
-test: $(STAMP)
+test: $(STAMP) $(CATALOGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(CATALOGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow"
 
-check: $(STAMP)
+check: $(STAMP) $(CATALOGS)
 	$(BIN)/python main.py check --config $(DEMO_CONFIG)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
-bench: $(STAMP)
+bench: $(STAMP) $(CATALOGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(CATALOGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.screenshots docs/screenshots
 
-build: $(STAMP)
+build: $(STAMP) $(CATALOGS)
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 	@du -sh dist/kiosk
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import (
+    bench_attract,
     bench_content,
     bench_counts,
     bench_delivery,
@@ -51,6 +52,7 @@ BENCHMARKS: dict[str, Callable[[bool, Path], list[Row]]] = {
     "interactions": bench_interactions.run,
     "startup": bench_startup.run,
     "idle": bench_idle.run,
+    "attract": bench_attract.run,
     "memory": bench_memory.run,
     "speech": bench_speech.run,
     # The one long row: a 10-minute patient session (20 s with --quick).

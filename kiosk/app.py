@@ -14,11 +14,12 @@ from kiosk.shell.ui.lockdown import LockedWindow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import tzinfo
+    from datetime import datetime, tzinfo
 
     from kiosk.callback_queue.outbox import ResilientQueue
     from kiosk.consult.ui.queue_keeper import QueueKeeper
     from kiosk.insights.ui.counting import UsageCounter
+    from kiosk.shell.take_home import TakeHome
     from kiosk.shell.ui.queue_worker import QueueWorker
     from kiosk.shell.ui.screen import Screen, ScreenFactory
     from kiosk.shell.ui.window import KioskWindow
@@ -64,10 +65,12 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
 
     from kiosk.consult.ui.queue_keeper import QueueKeeper
 
-    education = EducationScreens(config.clinic.name, config.kiosk.speech_engine, content_for)
+    take_home = _take_home_codes(config)
+    education = EducationScreens(config.clinic.name, config.kiosk.speech_engine, content_for,
+                                 take_home)
     worker = _queue_worker(config)
     keeper = QueueKeeper(worker, prepare=lambda: _prepare_data_dir(config))
-    consult = _consult_screens(config, keeper)
+    consult = _consult_screens(config, keeper, take_home)
     staff = staff_screens(config)
 
     counted: list[UsageCounter] = []  # the window's, made just after it
@@ -78,7 +81,7 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
         return ScreenPlan(home, [(name, _counted(factory, counted)) for name, factory in screens],
                           order)
 
-    window = KioskWindow(config, plan_for, kiosk_mode)
+    window = KioskWindow(config, plan_for, kiosk_mode, is_open=_opening_hours(config))
     worker.setParent(window)
     keeper.setParent(window)
     window.queue_worker = worker
@@ -209,6 +212,22 @@ def _adopt_shared_pin(queue: ResilientQueue, config: Config) -> None:
         log.warning("could not read the staff accounts in the queue (%s)", type(exc).__name__)
 
 
+def _opening_hours(config: Config) -> Callable[[datetime], bool]:
+    """Whether the clinic is open at a moment ([clinic] hours in its time zone), for the
+    attract screen's dark hours; the hours are read when first asked, after the first frame."""
+    hours = None
+
+    def is_open(at: datetime) -> bool:
+        nonlocal hours
+        if hours is None:
+            from kiosk.config.hours import OpeningHours
+
+            hours = OpeningHours.from_config(config)
+        return hours.is_open(at)
+
+    return is_open
+
+
 def _purge_expired(queue: ResilientQueue, retention_days: int, tz: tzinfo | None,
                    kiosk_id: str = "") -> None:
     """Closed requests past retention go, with their personal data, each time the kiosk
@@ -225,7 +244,24 @@ def _purge_expired(queue: ResilientQueue, retention_days: int, tz: tzinfo | None
         log.exception("retention purge failed")
 
 
-def _consult_screens(config: Config, keeper: QueueKeeper
+def _take_home_codes(config: Config) -> Callable[[], dict[str, TakeHome]]:
+    """Screen name -> its take-home QR code, worked out when the first screen that shows
+    one is built (reading the phone number imports phonenumbers: not on the first frame)."""
+    import functools
+
+    @functools.cache
+    def codes() -> dict[str, TakeHome]:
+        from kiosk.shell.take_home import take_home_codes
+
+        clinic = config.clinic
+        return take_home_codes(clinic.website, clinic.aftercare_url, clinic.phone,
+                               clinic.region)
+
+    return codes
+
+
+def _consult_screens(config: Config, keeper: QueueKeeper,
+                     take_home: Callable[[], dict[str, TakeHome]]
                      ) -> Callable[[KioskWindow, str], list[tuple[str, ScreenFactory]]]:
     from kiosk.shell.i18n import translator
     from kiosk.shell.navigation import CONSULT, CONSULT_DONE, CONSULT_UNAVAILABLE
@@ -246,7 +282,9 @@ def _consult_screens(config: Config, keeper: QueueKeeper
             from kiosk.callback_queue.deadlines import DeadlinePolicy
             from kiosk.consult.ui.thank_you import ConsultDoneScreen
 
-            screen = ConsultDoneScreen(tr, DeadlinePolicy.from_config(config))
+            code = take_home().get(CONSULT_DONE)
+            screen = ConsultDoneScreen(tr, DeadlinePolicy.from_config(config),
+                                       take_home=(code.text, tr(code.caption)) if code else None)
             screen.finished.connect(window.go_home)
             return screen
 

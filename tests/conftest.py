@@ -13,6 +13,15 @@ import pytest  # noqa: E402
 from pg_server import PgServer, fresh_database, shared_server, shutdown_shared_server  # noqa: E402
 from pin_costs import CHEAP_SCRYPT_N  # noqa: E402
 
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The translation catalogs compiled (Babel, .po to .mo) as `make` compiles them, so a
+    plain `pytest` tests the catalogs the kiosk would read (kiosk/shell/catalogs.py)."""
+    from kiosk.shell.catalogs import compile_all
+
+    compile_all()
+
+
 BASE_CONFIG = {
     "clinic": {"name": "Test Clinic", "phone": "(555) 010-2000", "region": "US",
                "callback_promise": "within one business day"},

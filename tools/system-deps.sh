@@ -13,6 +13,8 @@ for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libGL.so.1 libdbus-1
 done
 # Read aloud (QtTextToSpeech) links against PulseAudio's client library.
 ldconfig -p | grep -q libpulse.so.0 || need_apt+=(libpulse0)
+# The QR tests read the take-home codes back with zbar (through pyzbar).
+ldconfig -p | grep -q libzbar.so.0 || need_apt+=(libzbar0)
 fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
 # Read aloud's real engine: Qt's speechd plug-in links libspeechd; speech-dispatcher with
 # espeak-ng speaks (English and Spanish voices); the slow speech tests play into a private

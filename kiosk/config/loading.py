@@ -256,6 +256,29 @@ def check_value(opt: Option, value: Any) -> str | None:
             return f'is "{value}"; must be {opt.describe_type()}'
         if opt.pattern and not re.fullmatch(opt.pattern, value):
             return f'is "{value}", which is not the expected form ({opt.help})'
+        if opt.https_url and value:
+            return https_url_problem(value)
+    return None
+
+
+def https_url_problem(value: str) -> str | None:
+    """Why ``value`` is not an address a patient's phone can safely open from a QR code."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() for ch in value):
+        return f'is "{value}", which contains a space; an address has none'
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return f'is "{value}", which is not a web address'
+    if parts.scheme.lower() != "https":
+        return (f'is "{value}"; it must start with https:// (a QR code on the kiosk may only '
+                "open a secure page)")
+    if not parts.hostname or "." not in parts.hostname:
+        return f'is "{value}", which names no web site (e.g. https://example.org/aftercare)'
+    if parts.username or parts.password:
+        return f'is "{value}"; an address for patients must not carry a user name or password'
     return None
 
 

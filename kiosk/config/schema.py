@@ -25,6 +25,7 @@ class Option(NamedTuple):
     choices: tuple[str, ...] = ()
     pattern: str | None = None
     max_length: int = 500
+    https_url: bool = False  # empty, or an https:// address with a host (see check_value)
 
     @property
     def dotted(self) -> str:
@@ -35,6 +36,8 @@ class Option(NamedTuple):
             return "one of " + ", ".join(f'"{c}"' for c in self.choices)
         if self.type is list:
             return 'list of texts, e.g. ["mon-fri 08:00-18:00", "sat 09:00-12:00"]'
+        if self.https_url:
+            return "an https:// address, or empty"
         name = {str: "text", int: "whole number", bool: "true or false"}[self.type]
         if self.minimum is not None and self.maximum is not None:
             return f"{name}, {self.minimum} to {self.maximum}"
@@ -65,6 +68,24 @@ SCHEMA: tuple[Option, ...] = (
         "US",
         "Two-letter country code used to read patients' phone numbers (ISO 3166, e.g. US, CA).",
         pattern=r"[A-Z]{2}",
+    ),
+    Option(
+        "clinic",
+        "website",
+        str,
+        "",
+        "The clinic's web site (https:// only). Empty: no take-home QR code on the "
+        "what-to-expect section. Shown as a large QR code patients can scan to read at home.",
+        https_url=True,
+    ),
+    Option(
+        "clinic",
+        "aftercare_url",
+        str,
+        "",
+        "A page with the aftercare advice (https:// only), as a take-home QR code on the "
+        "aftercare section and the thank-you screen. Empty: the web site is used instead.",
+        https_url=True,
     ),
     Option(
         "clinic",
@@ -113,6 +134,17 @@ SCHEMA: tuple[Option, ...] = (
         "people time to answer: 15 or more).",
         minimum=1,
         maximum=300,
+    ),
+    Option(
+        "kiosk",
+        "attract_after_s",
+        int,
+        120,
+        "Seconds an untouched Home waits before the attract screen invites the next visitor "
+        '("Touch to learn about dry needling", drifting slowly against burn-in; black outside '
+        "[clinic] hours). 0 turns it off.",
+        minimum=0,
+        maximum=3600,
     ),
     Option(
         "kiosk",

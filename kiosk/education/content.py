@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,6 +18,20 @@ LANGUAGES = ("en", "es")
 MANIFEST = "manifest.toml"
 _SECTION_KEYS = ("id", "title", "summary", "icon", "file")
 _CARD_KEYS = ("title", "icon", "file")
+#: Who last checked a section against the clinic's page, when, and how often it is due.
+_REVIEW_KEYS = ("reviewed_by", "reviewed_on", "review_every_days")
+
+
+class Review(NamedTuple):
+    """A section's last review: clinicians sign off patient content, and sign it off again."""
+
+    by: str
+    on: date
+    every_days: int
+
+    @property
+    def due_on(self) -> date:
+        return self.on + timedelta(days=self.every_days)
 
 
 class Card(NamedTuple):
@@ -34,6 +49,7 @@ class Section(NamedTuple):
     icon: str
     body: str
     cards: tuple[Card, ...] = ()
+    review: Review | None = None  # None: the manifest does not say (check reports it)
 
 
 class Content(NamedTuple):
@@ -113,7 +129,8 @@ def load_content(
             cards.append(Card(card_fields["title"], card_fields["icon"], card_body))
         sections.append(
             Section(
-                fields["id"], fields["title"], fields["summary"], fields["icon"], body, tuple(cards)
+                fields["id"], fields["title"], fields["summary"], fields["icon"], body,
+                tuple(cards), _review(entry),
             )
         )
     if problems:
@@ -145,6 +162,52 @@ def check_all_languages(root: Path | None = None) -> list[ContentProblem]:
                     )
                 )
     return problems
+
+
+def review_problems(root: Path | None = None) -> list[ContentProblem]:
+    """Sections whose manifest entry does not say who reviewed them, when, and how often:
+    the kiosk still shows them, but `check` fails until the manifest says."""
+    problems: list[ContentProblem] = []
+    for language in LANGUAGES:
+        manifest_path = (root or content_root()) / language / MANIFEST
+        try:
+            entries = tomllib.loads(manifest_path.read_text(encoding="utf-8")).get("section")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # check_all_languages reports an unreadable manifest
+        for index, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+            if isinstance(entry, dict) and _review(entry) is None:
+                problems.append(ContentProblem(
+                    f"{manifest_path} (section {index})",
+                    'needs "reviewed_by" (text), "reviewed_on" (a date, e.g. 2026-12-01) and '
+                    '"review_every_days" (a whole number of days, 1 or more)'))
+    return problems
+
+
+def reviews_due(today: date, root: Path | None = None) -> list[ContentProblem]:
+    """Warnings, not errors: each section whose review is due on ``today`` or before."""
+    due: list[ContentProblem] = []
+    for language in LANGUAGES:
+        try:
+            content = load_content(language, root)
+        except ContentError:
+            continue  # check_all_languages reports it
+        manifest = (root or content_root()) / language / MANIFEST
+        for section in content.sections:
+            review = section.review
+            if review is not None and review.due_on <= today:
+                due.append(ContentProblem(
+                    f"{manifest} ({section.id})",
+                    f"review is due since {review.due_on.isoformat()} (last reviewed by "
+                    f"{review.by} on {review.on.isoformat()}, every {review.every_days} days)"))
+    return due
+
+
+def _review(entry: dict) -> Review | None:
+    by, on, every = (entry.get(key) for key in _REVIEW_KEYS)
+    if (isinstance(by, str) and by.strip() and isinstance(on, date)
+            and isinstance(every, int) and not isinstance(every, bool) and every >= 1):
+        return Review(by.strip(), on if type(on) is date else on.date(), every)
+    return None
 
 
 def _fields(

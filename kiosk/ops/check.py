@@ -4,26 +4,26 @@ printing every problem found."""
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from kiosk.config import Config, load_config, production_problems, resolve_config_path
-from kiosk.education.content import LANGUAGES, check_all_languages
-from kiosk.shell.i18n import extract_messages, locale_dir, missing_translations
-
-# The patient sees these modules; staff screens and the out-of-order page stay in English.
-PATIENT_MODULES = ("education/ui/home.py", "education/ui/section.py", "shell/ui/speech.py",
-                   "consult/ui/form.py", "shell/ui/touch_keyboard.py",
-                   "shell/ui/idle_warning.py", "shell/ui/top_bar.py",
-                   "consult/ui/thank_you.py", "consult/ui/unavailable.py",
-                   "consult/ui/message_screen.py")
+from kiosk.education.content import (
+    LANGUAGES,
+    check_all_languages,
+    review_problems,
+    reviews_due,
+)
+from kiosk.shell.i18n import catalog_path, extract_messages, missing_translations
 
 
 def patient_messages() -> set[str]:
-    """Every interface string a patient can meet, read from the code, and the form's errors."""
-    from kiosk.callback_queue.validation import MESSAGES
+    """Every interface string a patient can meet, extracted from the code with Babel (the
+    folders babel.cfg names: staff screens and the out-of-order page stay in English), and
+    the form's errors."""
+    from kiosk.ops.translations import form_messages
 
-    package = Path(__file__).resolve().parents[1]
-    return extract_messages(package / name for name in PATIENT_MODULES) | set(MESSAGES.values())
+    return extract_messages(form_messages())
 
 
 def inspect_configured_queue(config: Config) -> tuple[list[str], list[str]]:
@@ -63,16 +63,24 @@ def collect_problems(config_path: str | Path | None) -> tuple[Path, list[str], l
         queue_problems, seen = [], ["queue: not inspected until the config file is fixed"]
     problems += queue_problems
     problems += [str(p) for p in check_all_languages()]
+    problems += [str(p) for p in review_problems()]
     for language in LANGUAGES:
         for message in missing_translations(language, patient_messages()):
-            problems.append(f"{locale_dir() / (language + '.po')}: no translation for {message!r}")
+            problems.append(f"{catalog_path(language)}: no translation for {message!r}")
     return path, problems, seen
+
+
+def collect_warnings(today: date | None = None) -> list[str]:
+    """What IT should hear about but the kiosk can run with: content whose review is due."""
+    return [f"warning: {due}" for due in reviews_due(today or date.today())]
 
 
 def run_check(config_path: str | Path | None) -> int:
     path, problems, seen = collect_problems(config_path)
     for line in seen:
         print(line)
+    for warning in collect_warnings():
+        print(warning, file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

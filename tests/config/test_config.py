@@ -169,3 +169,33 @@ def test_hours_and_deadlines_load(tmp_path):
     assert str(policy.hours.tz) == "Europe/Madrid"
     assert (policy.callback_within_min, policy.retry_after_min, policy.max_attempts) == (30, 90, 4)
     assert policy.hours.spans(5) == ((540, 720),) and policy.hours.spans(6) == ()
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ("http://riverside.example/aftercare", "must start with https://"),
+    ("https://riverside example.org", "contains a space"),
+    ("https:///aftercare", "names no web site"),
+    ("https://localhost/aftercare", "names no web site"),
+    ("https://staff:secret@riverside.example.org/", "user name or password"),
+    ("https://riverside.example.org:web/", "not a web address"),
+    ("tel:+15550102000", "must start with https://"),
+])
+def test_take_home_addresses_must_be_https_with_a_site(tmp_path, value, why):
+    for key in ("website", "aftercare_url"):
+        path = tmp_path / f"{key}.toml"
+        path.write_text(f'[clinic]\n{key} = "{value}"\n', encoding="utf-8")
+        config = load_config(path)
+        problems = [str(p) for p in config.problems]
+        assert len(problems) == 1 and f"clinic.{key}" in problems[0], problems
+        assert why in problems[0]
+
+
+def test_take_home_addresses_are_optional_and_kept_as_given(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[clinic]\nwebsite = "https://riverside.example.org"\n'
+                    'aftercare_url = "https://riverside.example.org/after?lang=en#care"\n',
+                    encoding="utf-8")
+    config = load_config(path)
+    assert config.ok, config.problems
+    assert config.clinic.aftercare_url == "https://riverside.example.org/after?lang=en#care"
+    assert load_config(tmp_path / "missing.toml").clinic.website == ""

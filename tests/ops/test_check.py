@@ -149,3 +149,38 @@ def test_check_never_creates_the_queue(tmp_path, make_config, capsys):
     assert "does not exist yet" in out
     assert not (tmp_path / "queue.sqlite3").exists()
     assert os.listdir(tmp_path) == ["kiosk.toml"]  # nor the data folder
+
+
+def test_a_section_due_for_review_warns_but_passes(tmp_path, make_config, capsys, monkeypatch):
+    import shutil
+
+    from kiosk.education import content
+
+    root = tmp_path / "content"
+    shutil.copytree(content.content_root(), root)
+    manifest = root / "en" / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "reviewed_on = 2026-12-01", "reviewed_on = 2020-01-01", 1), encoding="utf-8")
+    monkeypatch.setattr(content, "content_root", lambda: root)
+    code, out, err = check(make_config(), capsys)
+    assert code == 0, err
+    assert f"warning: {manifest} (what-is): review is due since 2020-12-31" in err
+    assert err.count("warning:") == 1
+    assert "config, content and queue are valid" in out
+
+
+def test_a_section_without_review_metadata_fails_check(tmp_path, make_config, capsys,
+                                                       monkeypatch):
+    import shutil
+
+    from kiosk.education import content
+
+    root = tmp_path / "content"
+    shutil.copytree(content.content_root(), root)
+    manifest = root / "es" / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        'reviewed_by = "Kiosk team', 'reviewer = "Kiosk team', 1), encoding="utf-8")
+    monkeypatch.setattr(content, "content_root", lambda: root)
+    code, _, err = check(make_config(), capsys)
+    assert code == 1
+    assert f'{manifest} (section 1): needs "reviewed_by"' in err

@@ -78,8 +78,8 @@ class ConsultScreen(Screen):
         title.setWordWrap(True)
         intro = QLabel(
             tr(
-                "Leave your name and number, and we will call you to talk about "
-                "whether dry needling is right for you."
+                "Leave your name and number, and we will call you to talk about your "
+                "case and see whether we are a good fit for you, and you for us."
             )
         )
         intro.setObjectName("welcome")

@@ -52,15 +52,22 @@ class ConsultDoneScreen(MessageScreen):
     """ "Thank you — we will call you …", then Home again by itself after a short while."""
 
     def __init__(self, tr: Translator, policy: DeadlinePolicy | None = None,
-                 now: Callable[[], datetime] = _now) -> None:
+                 now: Callable[[], datetime] = _now,
+                 take_home: tuple[str, str] | None = None) -> None:
+        """``take_home``: (what the QR code opens, the line saying so), or no code."""
         self._tr = tr
         self._policy = policy or DeadlinePolicy.default()
         self._clock = now
+        self.take_home = None
+        if take_home is not None:
+            from kiosk.shell.ui.take_home import TakeHomeCode
+
+            self.take_home = TakeHomeCode(*take_home)
         super().__init__(
             "screen-consult-done", tr, self._promise_text(),
             [(tr("Your request has been saved. You can keep reading while you wait."),
               "welcome")],
-            "consult-done-home")
+            "consult-done-home", self.take_home)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DONE_RETURN_MS)

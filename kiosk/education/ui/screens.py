@@ -3,7 +3,7 @@ one screen per section, all sharing one read-aloud speaker."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from shiboken6 import isValid
@@ -14,6 +14,7 @@ from kiosk.shell.navigation import CONSULT, section_screen
 from kiosk.shell.ui.screen import Screen, ScreenFactory
 
 if TYPE_CHECKING:
+    from kiosk.shell.take_home import TakeHome
     from kiosk.shell.ui.speech import Speaker
     from kiosk.shell.ui.window import KioskWindow
 
@@ -22,8 +23,10 @@ class EducationScreens:
     """Builds Home and the sections for a window; the speaker outlives language rebuilds."""
 
     def __init__(self, clinic_name: str, speech_engine: str,
-                 load_content: Callable[[str], Content]) -> None:
+                 load_content: Callable[[str], Content],
+                 take_home: Callable[[], Mapping[str, TakeHome]] = dict) -> None:
         self._clinic_name = clinic_name
+        self._take_home = take_home  # () -> {screen name: its take-home QR code}
         self._speech_engine = speech_engine
         self._load_content = load_content
         self._speaker: Speaker | None = None
@@ -68,9 +71,11 @@ class EducationScreens:
         sections = content.sections
         section = sections[index]
         following = sections[index + 1] if index + 1 < len(sections) else None
+        tr = translator(content.language)
+        code = self._take_home().get(section_screen(section.id))
         screen = SectionScreen(section, following.title if following else None,
-                               translator(content.language), self.speaker(window),
-                               content.language)
+                               tr, self.speaker(window), content.language,
+                               (code.text, tr(code.caption)) if code else None)
         screen.consult_chosen.connect(lambda: window.show_screen(CONSULT))
         screen.swiped.connect(window.swipe)
         if following:

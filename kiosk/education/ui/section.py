@@ -111,7 +111,9 @@ class SectionScreen(Screen):
         tr: Translator,
         read_aloud: Speaker | None = None,
         language: str = "en",
+        take_home: tuple[str, str] | None = None,
     ) -> None:
+        """``take_home``: (what the QR code opens, the line saying so), or no code."""
         super().__init__()
         self.section = section
         self._speaker = read_aloud
@@ -160,6 +162,12 @@ class SectionScreen(Screen):
         self.cards = [MechanismCard(n, card, tr) for n, card in enumerate(section.cards, 1)]
         for card in self.cards:
             column.addWidget(card)
+        self.take_home = None
+        if take_home is not None:
+            from kiosk.shell.ui.take_home import TakeHomeCode
+
+            self.take_home = TakeHomeCode(*take_home)
+            column.addWidget(self.take_home)
 
         # Tiles wrap their words: long titles stay whole at every text size and language.
         consult = Tile(tr("Request a free 15-minute phone consult"),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QButtonGroup, QLineEdit
+from PySide6.QtWidgets import QAbstractButton, QApplication, QButtonGroup, QLineEdit, QWidget
 
 from kiosk.insights.tally import FLUSH_INTERVAL_MS, ConsultProgress, Tally
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 SECTION_PREFIX = "screen-section-"
 CONSULT_SCREEN = "screen-consult"
+TAKE_HOME_CODE = "qr-takehome"  # the take-home QR code (shell.ui.take_home), on a few screens
 
 
 class UsageCounter(QObject):
@@ -117,3 +118,5 @@ class UsageCounter(QObject):
             self.count("section_opened", name.removeprefix(SECTION_PREFIX))
         elif name == CONSULT_SCREEN:
             self.count("consult_opened")
+        if screen is not None and screen.findChild(QWidget, TAKE_HOME_CODE) is not None:
+            self.count("qr_shown", name.removeprefix(SECTION_PREFIX).removeprefix("screen-"))

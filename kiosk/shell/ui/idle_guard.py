@@ -1,7 +1,10 @@
 """Notices when nobody is touching the kiosk, warns with a countdown, then asks for a reset.
 
 Nothing ticks while the kiosk rests: the idle timer is armed only by a touch or key press,
-and an expiry that finds the kiosk already in its default state simply disarms it.
+and an expiry that finds the kiosk already in its default state simply disarms it. The one
+exception is the attract timer (``attract_s``, 0 = never): armed by the same touches and by
+each reset, it asks once for the attract screen when the kiosk is still in its default
+state when it fires, and then stays disarmed until the next touch or reset.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class IdleGuard(QObject):
     #: idle): someone new is at the kiosk. ``rest()`` marks a rest for other ways back to a
     #: fresh Home (the staff lock); a reset right after a press (a dismissing touch) is not.
     visit_started = Signal()
+    attract_due = Signal()  # the kiosk has sat in its default state for attract_s
 
     def __init__(
         self,
@@ -45,6 +49,7 @@ class IdleGuard(QObject):
         warning_s: float,
         is_pristine: Callable[[], bool],
         parent: QObject | None = None,
+        attract_s: float = 0,
     ) -> None:
         super().__init__(parent)
         self._warning_s = warning_s
@@ -57,6 +62,12 @@ class IdleGuard(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._on_tick)
+        self._attract: QTimer | None = None
+        if attract_s > 0:
+            self._attract = QTimer(self)
+            self._attract.setSingleShot(True)
+            self._attract.setInterval(round(attract_s * 1000))
+            self._attract.timeout.connect(self._on_attract)
         self.enabled = True
         self._resting = True
 
@@ -67,6 +78,10 @@ class IdleGuard(QObject):
     @property
     def armed(self) -> bool:
         return self._idle.isActive() or self._tick.isActive()
+
+    @property
+    def attract_armed(self) -> bool:
+        return self._attract is not None and self._attract.isActive()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() in _INPUT_EVENTS and self.enabled:
@@ -82,13 +97,23 @@ class IdleGuard(QObject):
             self._tick.stop()
             self.warning_cancelled.emit()
         self._idle.start()
+        if self._attract is not None:
+            self._attract.start()
+
+    def arm_attract(self) -> None:
+        """The kiosk is in its default state now (a reset, the first frame): count from here."""
+        if self._attract is not None and self.enabled:
+            self._attract.start()
 
     def rest(self) -> None:
         """The kiosk is waiting for its next visitor: the next press starts a visit."""
         self._resting = True
 
     def stop(self) -> None:
+        """Nothing ticks: no idle timer, no countdown, no attract timer."""
         self._idle.stop()
+        if self._attract is not None:
+            self._attract.stop()
         if self._tick.isActive():
             self._tick.stop()
             self.warning_cancelled.emit()
@@ -100,6 +125,10 @@ class IdleGuard(QObject):
         self._warn_deadline = time.monotonic() + self._warning_s
         self._tick.start()
         self.warning_started.emit(math.ceil(self._warning_s))
+
+    def _on_attract(self) -> None:
+        if self.enabled and not self._tick.isActive() and self._is_pristine():
+            self.attract_due.emit()
 
     def _on_tick(self) -> None:
         left = math.ceil(self._warn_deadline - time.monotonic() - 0.05)

@@ -17,6 +17,7 @@ keep it consistent with the others; the top bar and the screen contract are else
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,12 @@ from kiosk.shell.ui.top_bar import TopBar
 from kiosk.shell.ui.touch import no_context_menus
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kiosk.shell.ui.attract import AttractScreen
     from kiosk.shell.ui.idle_warning import IdleWarning
+
+log = logging.getLogger(__name__)
 
 #: The screens not on the first frame are built this long after it.
 DEFERRED_BUILD_MS = 30
@@ -58,7 +64,8 @@ class KioskWindow(LockedWindow):
 
     staff_requested = Signal()
 
-    def __init__(self, config: Config, screens: ScreenSource, kiosk_mode: bool) -> None:
+    def __init__(self, config: Config, screens: ScreenSource, kiosk_mode: bool,
+                 is_open: Callable[[datetime], bool] | None = None) -> None:
         super().__init__(kiosk_mode)
         self.setObjectName("kiosk-window")
         self.setWindowTitle(config.clinic.name)
@@ -77,6 +84,9 @@ class KioskWindow(LockedWindow):
         self._watchers: list[QObject] = []
         QApplication.instance().aboutToQuit.connect(self._stop_watching)
         self.idle_warning: IdleWarning | None = None
+        #: now -> whether the clinic is open ([clinic] hours); the attract screen is dark when not.
+        self.is_open = is_open
+        self.attract: AttractScreen | None = None  # made the first time it is due
 
         self.top_bar = TopBar(config.clinic.name)
         bar = self.top_bar
@@ -94,9 +104,11 @@ class KioskWindow(LockedWindow):
         layout.addWidget(self.stack, 1)
 
         self.idle = IdleGuard(
-            config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s, self.is_pristine, self
+            config.kiosk.idle_timeout_s, config.kiosk.idle_warning_s, self.is_pristine, self,
+            attract_s=config.kiosk.attract_after_s,
         )
         self.idle.expired.connect(self.reset_for_next_visitor)
+        self.idle.attract_due.connect(self.show_attract)
 
         # Styled before the screens exist, so each widget is polished once, not twice.
         self._look = stylesheet(self.theme, self.text_size)
@@ -284,6 +296,7 @@ class KioskWindow(LockedWindow):
         self._watchers = [self.idle, *([KeyLock(self)] if self.kiosk_mode else [])]
         for watcher in self._watchers:
             app.installEventFilter(watcher)
+        self.idle.arm_attract()  # Home is on the glass, as a new visitor finds it
 
     def _stop_watching(self) -> None:
         """The application is leaving: the teardown's thousands of events need no Python
@@ -457,3 +470,30 @@ class KioskWindow(LockedWindow):
             self.apply_look()
         self._show(self.navigator.home())
         self.setFocus()  # no control starts with a focus ring; Tab begins at the top
+        self.idle.arm_attract()
+
+    # --- attract -------------------------------------------------------------------------
+    def show_attract(self) -> None:
+        """Home has sat untouched long enough: invite the next visitor. Only over a pristine
+        Home; the visitor's choices are reset first, and nothing else ticks meanwhile."""
+        if not self.is_pristine():
+            return
+        self.reset_for_next_visitor()
+        self.idle.stop()
+        self.idle.rest()  # the touch that wakes it starts a visit
+        if self.attract is None:
+            from kiosk.shell.ui.attract import INVITATION, AttractScreen
+
+            first = self.config.kiosk.language
+            order = [first, *(lang for lang in LANGUAGE_NAMES if lang != first)]
+            self.attract = AttractScreen(self, [translator(lang)(INVITATION) for lang in order],
+                                         lambda at: self.is_open is None or self.is_open(at))
+            self.attract.dismissed.connect(self._attract_dismissed)
+        self.attract.begin()
+        log.info("attract: shown (%s)", "dark: the clinic is closed" if self.attract.dark
+                 else "animated")
+
+    def _attract_dismissed(self) -> None:
+        """The first touch only wakes the kiosk: Home, as a new visitor finds it."""
+        self.go_home()
+        self.idle.poke()  # someone is here: idle and attract count from this touch
