@@ -33,7 +33,7 @@ from kiosk.shell.ui.idle_guard import IdleGuard
 from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
 from kiosk.shell.ui.screen import Screen, ScreenFactory, ScreenPlan
 from kiosk.shell.ui.top_bar import TopBar
-from kiosk.shell.ui.touch import no_context_menus
+from kiosk.shell.ui.touch import TouchIntent, no_context_menus
 
 if TYPE_CHECKING:
     from kiosk.shell.ui.idle_warning import IdleWarning
@@ -77,6 +77,8 @@ class KioskWindow(LockedWindow):
         self._watchers: list[QObject] = []
         QApplication.instance().aboutToQuit.connect(self._stop_watching)
         self.idle_warning: IdleWarning | None = None
+        #: What each finger meant (tap, scroll, swipe, nothing); on the QWindow from first paint.
+        self.touch_intent = TouchIntent(self)
 
         self.top_bar = TopBar(config.clinic.name)
         bar = self.top_bar
@@ -280,6 +282,9 @@ class KioskWindow(LockedWindow):
         itself refuses Escape and Alt+F4: Home's buttons pass them up to it."""
         if self._watchers or self._leaving:
             return
+        handle = self.windowHandle()
+        if handle is not None:  # only this window's events: a filter here costs the rest nothing
+            handle.installEventFilter(self.touch_intent)
         app = QApplication.instance()
         self._watchers = [self.idle, *([KeyLock(self)] if self.kiosk_mode else [])]
         for watcher in self._watchers:
