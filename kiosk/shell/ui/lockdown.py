@@ -23,12 +23,25 @@ def _blocked_keys() -> frozenset:
     return frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Close})
 
 
-class LockedWindow(QWidget):
-    """Context menus are switched off by whoever fills the window (kiosk.shell.ui.touch)."""
+#: The windowed try-out's size, when the screen has room for it.
+WINDOWED_SIZE = (1280, 800)
 
-    def __init__(self, kiosk_mode: bool) -> None:
+
+class LockedWindow(QWidget):
+    """Context menus are switched off by whoever fills the window (kiosk.shell.ui.touch).
+
+    In kiosk mode the window covers its screen's whole geometry itself rather than trusting
+    a window manager with the full-screen request (with none, X leaves the window at its
+    default size in a corner; cage likewise), and follows the screen when it changes size or
+    orientation. ``hide_cursor`` hides the pointer while in kiosk mode.
+    """
+
+    def __init__(self, kiosk_mode: bool, hide_cursor: bool = True) -> None:
         super().__init__()
         self.kiosk_mode = kiosk_mode
+        self.hide_cursor = hide_cursor
+        self._cursor_hidden = False
+        self._followed = None  # the QScreen whose geometry the window follows
         if kiosk_mode:
             from PySide6.QtCore import Qt
 
@@ -41,13 +54,91 @@ class LockedWindow(QWidget):
     def present(self) -> None:
         if self.kiosk_mode:
             self.showFullScreen()
+            self._cover_screen()
+            if self.hide_cursor and not self._cursor_hidden:
+                from PySide6.QtCore import Qt
+                from PySide6.QtGui import QCursor, QGuiApplication
+
+                QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+                self._cursor_hidden = True
         else:
-            self.resize(1280, 800)
+            self._fit_available()
             self.show()
+            from PySide6.QtCore import QTimer
+
+            # A window manager's frame is known only once the window is mapped.
+            QTimer.singleShot(0, self, self._fit_available)
+        self._follow_screen()
+
+    def _cover_screen(self) -> None:
+        """Without a window manager nobody honours the full-screen request: take the
+        screen's geometry ourselves (a window manager that does honour it is left alone)."""
+        screen = self.screen()
+        if screen is not None and self.geometry() != screen.geometry():
+            from PySide6.QtCore import Qt
+
+            self.setGeometry(screen.geometry())
+            # Moving a window ends its full-screen state in Qt; it stays full screen here.
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+
+    def _fit_available(self) -> None:
+        """The try-out window: 1280x800, or less, so that it and its frame fit the screen's
+        available area (without the panels and docks)."""
+        from PySide6.QtCore import QSize
+
+        screen = self.screen()
+        if screen is None:
+            self.resize(*WINDOWED_SIZE)
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size() if self.isVisible() \
+            else QSize(0, 0)
+        room = area.size() - frame
+        self.resize(QSize(*WINDOWED_SIZE).boundedTo(room))
+        if self.isVisible():
+            fits = area.contains(self.frameGeometry())
+            if not fits:
+                self.move(area.topLeft())
+
+    def _follow_screen(self) -> None:
+        handle = self.windowHandle()
+        if handle is None:
+            return
+        if self._followed is None:
+            handle.screenChanged.connect(self._screen_changed)
+        self._watch(handle.screen())
+
+    def _watch(self, screen) -> None:
+        if screen is self._followed or screen is None:
+            return
+        if self._followed is not None:
+            self._followed.geometryChanged.disconnect(self._screen_resized)
+            self._followed.availableGeometryChanged.disconnect(self._screen_resized)
+        self._followed = screen
+        screen.geometryChanged.connect(self._screen_resized)
+        screen.availableGeometryChanged.connect(self._screen_resized)
+
+    def _screen_changed(self, screen) -> None:
+        self._watch(screen)
+        self._screen_resized()
+
+    def _screen_resized(self, *_) -> None:
+        """The panel turned or changed mode: cover it again (or fit it, windowed)."""
+        if self.kiosk_mode:
+            self._cover_screen()
+            if not self.isFullScreen():
+                self.showFullScreen()
+        elif self.isVisible():
+            self._fit_available()
 
     def release(self) -> None:
         """Staff chose to leave kiosk mode: the window may now be closed."""
         self.kiosk_mode = False
+        if self._cursor_hidden:
+            from PySide6.QtGui import QGuiApplication
+
+            QGuiApplication.restoreOverrideCursor()
+            self._cursor_hidden = False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self.kiosk_mode:

@@ -59,7 +59,7 @@ class KioskWindow(LockedWindow):
     staff_requested = Signal()
 
     def __init__(self, config: Config, screens: ScreenSource, kiosk_mode: bool) -> None:
-        super().__init__(kiosk_mode)
+        super().__init__(kiosk_mode, config.kiosk.hide_cursor)
         self.setObjectName("kiosk-window")
         self.setWindowTitle(config.clinic.name)
         self.config = config
