@@ -107,16 +107,17 @@ def chroot(tmp_path: Path) -> Iterator[Path]:
 
 def trust_settings(target: Path) -> dict[str, str]:
     """This machine's CA bundle for pip, where its environment names one (a network that
-    inspects TLS); a bare machine on that network would be given the same."""
-    env = {}
+    inspects TLS); a bare machine on that network would be given the same. It is copied
+    where no package writes (ca-certificates, pulled in by PostgreSQL, rewrites
+    /etc/ssl/certs), and the variables point there."""
     for name in ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
         value = os.environ.get(name)
         if value and Path(value).is_file():
-            copy = target / value.lstrip("/")
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(value, copy)
-            env[name] = value
-    return env
+            inside = "/opt/host-trust/ca-bundle.crt"
+            (target / "opt" / "host-trust").mkdir(parents=True, exist_ok=True)
+            shutil.copy(value, target / inside.lstrip("/"))
+            return {"PIP_CERT": inside, "SSL_CERT_FILE": inside, "REQUESTS_CA_BUNDLE": inside}
+    return {}
 
 
 def test_make_test_passes_from_a_clean_clone_on_a_bare_debian(chroot: Path, tmp_path: Path):
@@ -133,6 +134,7 @@ def test_make_test_passes_from_a_clean_clone_on_a_bare_debian(chroot: Path, tmp_
         "LANG": "C.UTF-8",
         "CI": "true",
         INSIDE: "1",
+        **{k: v for k, v in os.environ.items() if k == "PIP_DEFAULT_TIMEOUT"},
         **trust_settings(chroot),
     }
     log = tmp_path / "make-test.log"
