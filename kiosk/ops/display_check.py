@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -78,13 +79,33 @@ def plugin_path(platform: str) -> Path | None:
 
 
 def missing_library(plugin: Path) -> str | None:
-    """The first library the loader cannot find for ``plugin``, or None when it loads."""
-    try:
-        ctypes.CDLL(str(plugin))
-    except OSError as error:
-        found = _MISSING.search(str(error))
-        return found.group(1) if found else str(error)
-    return None
+    """The first library the loader cannot find for ``plugin``, or None when it loads.
+
+    Tried in a forked child: a plugin loaded into the kiosk before Qt would be Qt's copy
+    too, initialised before its application exists (on Wayland the window then stays
+    black).
+    """
+    if not hasattr(os, "fork"):
+        return None
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: try, report, and leave without running any cleanup
+        os.close(reader)
+        message = b""
+        try:
+            ctypes.CDLL(str(plugin))
+        except OSError as error:
+            message = str(error).encode("utf-8", "replace")
+        os.write(writer, message)
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        message = pipe.read().decode("utf-8", "replace")
+    os.waitpid(child, 0)
+    if not message:
+        return None
+    found = _MISSING.search(message)
+    return found.group(1) if found else message
 
 
 def display_problem(env: Mapping[str, str]) -> str | None:

@@ -42,6 +42,8 @@ class LockedWindow(QWidget):
         self.hide_cursor = hide_cursor
         self._cursor_hidden = False
         self._followed = None  # the QScreen whose geometry the window follows
+        self._seen = None  # that screen's (geometry, available geometry) when last fitted
+        self._seen = None  # that screen's (geometry, available geometry) when last fitted
         if kiosk_mode:
             from PySide6.QtCore import Qt
 
@@ -72,14 +74,21 @@ class LockedWindow(QWidget):
 
     def _cover_screen(self) -> None:
         """Without a window manager nobody honours the full-screen request: take the
-        screen's geometry ourselves (a window manager that does honour it is left alone)."""
-        screen = self.screen()
-        if screen is not None and self.geometry() != screen.geometry():
-            from PySide6.QtCore import Qt
+        screen's geometry ourselves (a window manager that does honour it is left alone).
 
-            self.setGeometry(screen.geometry())
-            # Moving a window ends its full-screen state in Qt; it stays full screen here.
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+        Not on Wayland, where the compositor sizes the window. Known gap: cage 0.1.4's
+        full-screen configure names no size (0x0), so Qt keeps its default 853x575; sizing
+        the surface to the output ourselves made cage's headless (pixman) output show
+        nothing at all, so that is not done until it is understood (docs/deploy.md).
+        """
+        screen = self.screen()
+        if screen is None or self.geometry() == screen.geometry() or _on_wayland():
+            return
+        from PySide6.QtCore import Qt
+
+        self.setGeometry(screen.geometry())
+        # Moving a window ends its full-screen state in Qt; it stays full screen here.
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
 
     def _fit_available(self) -> None:
         """The try-out window: 1280x800, or less, so that it and its frame fit the screen's
@@ -87,17 +96,19 @@ class LockedWindow(QWidget):
         from PySide6.QtCore import QSize
 
         screen = self.screen()
-        if screen is None:
-            self.resize(*WINDOWED_SIZE)
+        if screen is None or _on_wayland():  # the compositor places and bounds it
+            if not self.isVisible():
+                self.resize(*WINDOWED_SIZE)
             return
         area = screen.availableGeometry()
         frame = self.frameGeometry().size() - self.geometry().size() if self.isVisible() \
             else QSize(0, 0)
         room = area.size() - frame
         self.resize(QSize(*WINDOWED_SIZE).boundedTo(room))
-        if self.isVisible():
-            fits = area.contains(self.frameGeometry())
-            if not fits:
+        if self.isVisible() and not area.contains(self.frameGeometry()):
+            from PySide6.QtGui import QGuiApplication
+
+            if QGuiApplication.platformName() != "wayland":  # Wayland places windows itself
                 self.move(area.topLeft())
 
     def _follow_screen(self) -> None:
@@ -115,6 +126,7 @@ class LockedWindow(QWidget):
             self._followed.geometryChanged.disconnect(self._screen_resized)
             self._followed.availableGeometryChanged.disconnect(self._screen_resized)
         self._followed = screen
+        self._seen = (screen.geometry(), screen.availableGeometry())
         screen.geometryChanged.connect(self._screen_resized)
         screen.availableGeometryChanged.connect(self._screen_resized)
 
@@ -124,6 +136,11 @@ class LockedWindow(QWidget):
 
     def _screen_resized(self, *_) -> None:
         """The panel turned or changed mode: cover it again (or fit it, windowed)."""
+        screen = self._followed
+        seen = (screen.geometry(), screen.availableGeometry()) if screen is not None else None
+        if seen == self._seen:
+            return  # a signal that changed nothing (Wayland repeats them)
+        self._seen = seen
         if self.kiosk_mode:
             self._cover_screen()
             if not self.isFullScreen():
@@ -151,6 +168,12 @@ class LockedWindow(QWidget):
             event.accept()
             return True
         return super().event(event)
+
+
+def _on_wayland() -> bool:
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.platformName() == "wayland"
 
 
 def _is_escape_hatch(kiosk_mode: bool, event: QEvent) -> bool:

@@ -430,6 +430,10 @@ class KioskWindow(LockedWindow):
         self.top_bar.nav_back.setEnabled(self.navigator.can_go_back)
         self.top_bar.nav_home.setEnabled(name != HOME)
         self.top_bar.lang_button.setVisible(name == HOME)
+        # The window's title names the page: screen readers announce it, and a test driving
+        # a real display reads it from outside (xdotool getwindowname).
+        clinic = self.config.clinic.name
+        self.setWindowTitle(clinic if name == HOME else f"{clinic} — {screen.spoken_title()}")
         screen.entered()
 
     # --- idle ----------------------------------------------------------------------------
