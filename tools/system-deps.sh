@@ -9,10 +9,13 @@ need_apt=()
 has_lib() { ldconfig -p | grep -q "$1"; }
 has_cmd() { command -v "$1" >/dev/null; }
 
-# Building and running: make, a virtualenv for Python, objdump for PyInstaller.
+# Building and running: make, a virtualenv for Python, objdump and libpython for PyInstaller.
 has_cmd make || need_apt+=(make)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 has_cmd objdump || need_apt+=(binutils)
+# PyInstaller bundles the interpreter's shared library, which Debian ships apart.
+pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+has_lib "libpython$pyver.so.1.0" || need_apt+=("libpython$pyver")
 # The PostgreSQL tests start their own server from Debian's binaries.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 
