@@ -309,7 +309,7 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
 
     for problem in problems:
         log.error("out of order: %s", problem)
-    window = LockedWindow(kiosk_mode)
+    window = LockedWindow(kiosk_mode, config.kiosk.hide_cursor)
     window.setObjectName("kiosk-window")
     window.setWindowTitle("Kiosk out of order")
     layout = QVBoxLayout(window)

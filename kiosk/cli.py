@@ -151,6 +151,8 @@ def run_staff_console(config_path: str | None) -> int:
     path = console_config(config_path)
     if path is None:
         return EXIT_CONFIG
+    if _display_unusable():
+        return 1
 
     from PySide6.QtWidgets import QApplication
 
@@ -177,6 +179,20 @@ def collect_garbage_again() -> None:
 AFTER_FIRST_FRAME_MS = 200
 
 
+def _display_unusable() -> bool:
+    """Says which library Qt's display plugin lacks (Qt itself names the wrong package)."""
+    import logging
+    import os
+
+    from kiosk.ops.display_check import display_problem
+
+    problem = display_problem(os.environ)
+    if problem:
+        logging.getLogger("kiosk").error("%s", problem)
+        print(f"kiosk: {problem}", file=sys.stderr)
+    return problem is not None
+
+
 def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame: bool) -> int:
     # The Qt-free modules first: once PySide6 is imported, it reads the source of every
     # module an import statement names (looking for `from __feature__ import`). Ours are
@@ -191,6 +207,8 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     # First: build_kiosk logs why a kiosk is out of order. The rotating log starts after
     # Home's first frame.
     configure_start_up_logging(log_dir)
+    if _display_unusable():
+        return 1
 
     from PySide6.QtWidgets import QApplication
 

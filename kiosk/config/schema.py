@@ -155,6 +155,14 @@ SCHEMA: tuple[Option, ...] = (
     ),
     Option(
         "kiosk",
+        "hide_cursor",
+        bool,
+        True,
+        "In kiosk mode (fullscreen), hide the mouse pointer: a touchscreen needs none. "
+        "A windowed try-out always shows it.",
+    ),
+    Option(
+        "kiosk",
         "kiosk_id",
         str,
         "",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,88 @@ def test_no_broken_links_or_dropped_essentials(app_folder: Path) -> None:
     assert list((internal / "qtawesome" / "fonts").glob("*.ttf"))
     translations = sorted(p.name for p in internal.rglob("*.qm"))
     assert all(name.startswith("qtbase_") for name in translations), translations
+
+
+CAGE_USER = "kiosk-cage-test"
+
+
+def _cage_ready() -> str | None:
+    """Why the cage run cannot happen here, or None."""
+    if not sys.platform.startswith("linux"):
+        return "cage is a Linux compositor"
+    if os.environ.get("KIOSK_IN_BARE_DEBIAN") == "1":
+        return "the bare-Debian run proves the libraries, not the displays"
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "needs root to make the unprivileged user cage runs as"
+    missing = [t for t in ("cage", "grim", "runuser", "useradd") if shutil.which(t) is None]
+    return f"needs {', '.join(missing)} (tools/system-deps.sh)" if missing else None
+
+
+@pytest.mark.skipif(_cage_ready() is not None, reason=str(_cage_ready()))
+@pytest.mark.xfail(strict=True, reason=(
+    "known gap: cage 0.1.4's full-screen configure names no size (0x0) and Qt keeps its "
+    "default 853x575, so 47% of the 1280x720 headless output stays black; sizing the "
+    "surface to the output ourselves made the output show nothing at all"))
+def test_the_packaged_kiosk_fills_a_cage_output(app_folder: Path, tmp_path: Path, qapp) -> None:
+    """docs/deploy.md's recipe, headless: the packaged kiosk with fullscreen = true under
+    cage as an unprivileged user, a grim screenshot, and Home on every pixel of it."""
+    from PySide6.QtGui import QColor, QImage
+
+    if subprocess.run(["id", CAGE_USER], capture_output=True, check=False).returncode:
+        subprocess.run(["useradd", "-m", CAGE_USER], check=True)
+    # The built app and the kiosk's files where that user can reach them.
+    place = Path(tempfile.mkdtemp(prefix="kiosk-cage-"))
+    try:
+        place.chmod(0o755)
+        shutil.copytree(app_folder, place / "kiosk", symlinks=True)
+        home = place / "home"
+        home.mkdir()
+        runtime = place / "runtime"
+        runtime.mkdir(mode=0o700)
+        (home / "config.toml").write_text(
+            '[clinic]\nname = "Cage Clinic"\n\n[kiosk]\nfullscreen = true\ndemo = true\n\n'
+            f'[database]\nurl = "sqlite:///{home}/queue.sqlite3"\n', encoding="utf-8")
+        subprocess.run(["chown", "-R", f"{CAGE_USER}:", str(home), str(runtime)], check=True)
+        subprocess.run(["chmod", "-R", "a+rX", str(place / "kiosk")], check=True)
+        env = ["env", "-i", "PATH=/usr/bin:/bin", f"HOME={home}", f"XDG_RUNTIME_DIR={runtime}",
+               f"XDG_CONFIG_HOME={home}/config", f"XDG_STATE_HOME={home}/state",
+               f"XDG_DATA_HOME={home}/data", "LANG=C.UTF-8"]
+        cage = subprocess.Popen(
+            ["runuser", "-u", CAGE_USER, "--", *env, "WLR_BACKENDS=headless",
+             "WLR_RENDERER=pixman", "WLR_LIBINPUT_NO_DEVICES=1", "QT_QPA_PLATFORM=wayland",
+             "cage", "-d", "--", str(place / "kiosk" / "kiosk"), "--config",
+             str(home / "config.toml")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            shot = home / "screen.png"
+
+            def covered() -> float | None:
+                if not (runtime / "wayland-0").exists():
+                    return None
+                subprocess.run(["runuser", "-u", CAGE_USER, "--", *env, "WAYLAND_DISPLAY=wayland-0",
+                                "grim", str(shot)], capture_output=True, timeout=60, check=False)
+                image = QImage(str(shot))
+                if image.isNull():
+                    return None
+                samples = [QColor(image.pixel(x, y)).rgb() & 0xFFFFFF
+                           for y in range(0, image.height(), 8) for x in range(0, image.width(), 8)]
+                share = 1 - samples.count(0) / len(samples)
+                return share if share > 0 else None  # nothing drawn yet: wait
+
+            deadline = time.monotonic() + 120
+            share = None
+            while time.monotonic() < deadline:  # a wait for start-up, not a timed assertion
+                share = covered()
+                if share is not None:
+                    time.sleep(3)  # Home's deferred building settles
+                    share = covered()
+                    break
+                time.sleep(1)
+            image = QImage(str(shot))
+            assert (image.width(), image.height()) == (1280, 720)  # cage's headless output
+            assert share is not None and share == 1.0, f"Home covers {share or 0:.0%} of the output"
+        finally:
+            cage.terminate()
+            cage.wait(timeout=30)
+    finally:
+        shutil.rmtree(place, ignore_errors=True)

@@ -30,7 +30,7 @@ from kiosk.consult.ui.wrapping_check_box import WrappingCheckBox
 from kiosk.shell.i18n import N_, Translator
 from kiosk.shell.theme import Palette
 from kiosk.shell.ui.screen import Screen
-from kiosk.shell.ui.touch import kinetic_scroll_area
+from kiosk.shell.ui.touch import TouchLineEdit, kinetic_scroll_area
 from kiosk.shell.ui.touch_keyboard import LetterKeyboard, NumericKeypad
 
 if TYPE_CHECKING:
@@ -368,7 +368,7 @@ class ConsultScreen(Screen):
         )
 
 
-class _TouchLineEdit(QLineEdit):
+class _TouchLineEdit(TouchLineEdit):
     """A field that brings up the right on-screen keyboard when tapped."""
 
     def __init__(self, form: ConsultScreen) -> None:

@@ -23,12 +23,27 @@ def _blocked_keys() -> frozenset:
     return frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Close})
 
 
-class LockedWindow(QWidget):
-    """Context menus are switched off by whoever fills the window (kiosk.shell.ui.touch)."""
+#: The windowed try-out's size, when the screen has room for it.
+WINDOWED_SIZE = (1280, 800)
 
-    def __init__(self, kiosk_mode: bool) -> None:
+
+class LockedWindow(QWidget):
+    """Context menus are switched off by whoever fills the window (kiosk.shell.ui.touch).
+
+    In kiosk mode the window covers its screen's whole geometry itself rather than trusting
+    a window manager with the full-screen request (with none, X leaves the window at its
+    default size in a corner; cage likewise), and follows the screen when it changes size or
+    orientation. ``hide_cursor`` hides the pointer while in kiosk mode.
+    """
+
+    def __init__(self, kiosk_mode: bool, hide_cursor: bool = True) -> None:
         super().__init__()
         self.kiosk_mode = kiosk_mode
+        self.hide_cursor = hide_cursor
+        self._cursor_hidden = False
+        self._followed = None  # the QScreen whose geometry the window follows
+        self._seen = None  # that screen's (geometry, available geometry) when last fitted
+        self._seen = None  # that screen's (geometry, available geometry) when last fitted
         if kiosk_mode:
             from PySide6.QtCore import Qt
 
@@ -41,13 +56,106 @@ class LockedWindow(QWidget):
     def present(self) -> None:
         if self.kiosk_mode:
             self.showFullScreen()
+            self._cover_screen()
+            if self.hide_cursor and not self._cursor_hidden:
+                from PySide6.QtCore import Qt
+                from PySide6.QtGui import QCursor, QGuiApplication
+
+                QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+                self._cursor_hidden = True
         else:
-            self.resize(1280, 800)
+            self._fit_available()
             self.show()
+            from PySide6.QtCore import QTimer
+
+            # A window manager's frame is known only once the window is mapped.
+            QTimer.singleShot(0, self, self._fit_available)
+        self._follow_screen()
+
+    def _cover_screen(self) -> None:
+        """Without a window manager nobody honours the full-screen request: take the
+        screen's geometry ourselves (a window manager that does honour it is left alone).
+
+        Not on Wayland, where the compositor sizes the window. Known gap: cage 0.1.4's
+        full-screen configure names no size (0x0), so Qt keeps its default 853x575; sizing
+        the surface to the output ourselves made cage's headless (pixman) output show
+        nothing at all, so that is not done until it is understood (docs/deploy.md).
+        """
+        screen = self.screen()
+        if screen is None or self.geometry() == screen.geometry() or _on_wayland():
+            return
+        from PySide6.QtCore import Qt
+
+        self.setGeometry(screen.geometry())
+        # Moving a window ends its full-screen state in Qt; it stays full screen here.
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+
+    def _fit_available(self) -> None:
+        """The try-out window: 1280x800, or less, so that it and its frame fit the screen's
+        available area (without the panels and docks)."""
+        from PySide6.QtCore import QSize
+
+        screen = self.screen()
+        if screen is None or _on_wayland():  # the compositor places and bounds it
+            if not self.isVisible():
+                self.resize(*WINDOWED_SIZE)
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size() if self.isVisible() \
+            else QSize(0, 0)
+        room = area.size() - frame
+        self.resize(QSize(*WINDOWED_SIZE).boundedTo(room))
+        if self.isVisible() and not area.contains(self.frameGeometry()):
+            from PySide6.QtGui import QGuiApplication
+
+            if QGuiApplication.platformName() != "wayland":  # Wayland places windows itself
+                self.move(area.topLeft())
+
+    def _follow_screen(self) -> None:
+        handle = self.windowHandle()
+        if handle is None:
+            return
+        if self._followed is None:
+            handle.screenChanged.connect(self._screen_changed)
+        self._watch(handle.screen())
+
+    def _watch(self, screen) -> None:
+        if screen is self._followed or screen is None:
+            return
+        if self._followed is not None:
+            self._followed.geometryChanged.disconnect(self._screen_resized)
+            self._followed.availableGeometryChanged.disconnect(self._screen_resized)
+        self._followed = screen
+        self._seen = (screen.geometry(), screen.availableGeometry())
+        screen.geometryChanged.connect(self._screen_resized)
+        screen.availableGeometryChanged.connect(self._screen_resized)
+
+    def _screen_changed(self, screen) -> None:
+        self._watch(screen)
+        self._screen_resized()
+
+    def _screen_resized(self, *_) -> None:
+        """The panel turned or changed mode: cover it again (or fit it, windowed)."""
+        screen = self._followed
+        seen = (screen.geometry(), screen.availableGeometry()) if screen is not None else None
+        if seen == self._seen:
+            return  # a signal that changed nothing (Wayland repeats them)
+        self._seen = seen
+        if self.kiosk_mode:
+            self._cover_screen()
+            if not self.isFullScreen():
+                self.showFullScreen()
+        elif self.isVisible():
+            self._fit_available()
 
     def release(self) -> None:
         """Staff chose to leave kiosk mode: the window may now be closed."""
         self.kiosk_mode = False
+        if self._cursor_hidden:
+            from PySide6.QtGui import QGuiApplication
+
+            QGuiApplication.restoreOverrideCursor()
+            self._cursor_hidden = False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self.kiosk_mode:
@@ -60,6 +168,12 @@ class LockedWindow(QWidget):
             event.accept()
             return True
         return super().event(event)
+
+
+def _on_wayland() -> bool:
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.platformName() == "wayland"
 
 
 def _is_escape_hatch(kiosk_mode: bool, event: QEvent) -> bool:

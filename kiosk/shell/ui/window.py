@@ -34,7 +34,7 @@ from kiosk.shell.ui.idle_guard import IdleGuard
 from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
 from kiosk.shell.ui.screen import Screen, ScreenFactory, ScreenPlan
 from kiosk.shell.ui.top_bar import TopBar
-from kiosk.shell.ui.touch import no_context_menus
+from kiosk.shell.ui.touch import TouchIntent, no_context_menus
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -66,7 +66,7 @@ class KioskWindow(LockedWindow):
 
     def __init__(self, config: Config, screens: ScreenSource, kiosk_mode: bool,
                  is_open: Callable[[datetime], bool] | None = None) -> None:
-        super().__init__(kiosk_mode)
+        super().__init__(kiosk_mode, config.kiosk.hide_cursor)
         self.setObjectName("kiosk-window")
         self.setWindowTitle(config.clinic.name)
         self.config = config
@@ -87,6 +87,8 @@ class KioskWindow(LockedWindow):
         #: now -> whether the clinic is open ([clinic] hours); the attract screen is dark when not.
         self.is_open = is_open
         self.attract: AttractScreen | None = None  # made the first time it is due
+        #: What each finger meant (tap, scroll, swipe, nothing); on the QWindow from first paint.
+        self.touch_intent = TouchIntent(self)
 
         self.top_bar = TopBar(config.clinic.name)
         bar = self.top_bar
@@ -292,6 +294,9 @@ class KioskWindow(LockedWindow):
         itself refuses Escape and Alt+F4: Home's buttons pass them up to it."""
         if self._watchers or self._leaving:
             return
+        handle = self.windowHandle()
+        if handle is not None:  # only this window's events: a filter here costs the rest nothing
+            handle.installEventFilter(self.touch_intent)
         app = QApplication.instance()
         self._watchers = [self.idle, *([KeyLock(self)] if self.kiosk_mode else [])]
         for watcher in self._watchers:
@@ -438,6 +443,10 @@ class KioskWindow(LockedWindow):
         self.top_bar.nav_back.setEnabled(self.navigator.can_go_back)
         self.top_bar.nav_home.setEnabled(name != HOME)
         self.top_bar.lang_button.setVisible(name == HOME)
+        # The window's title names the page: screen readers announce it, and a test driving
+        # a real display reads it from outside (xdotool getwindowname).
+        clinic = self.config.clinic.name
+        self.setWindowTitle(clinic if name == HOME else f"{clinic} — {screen.spoken_title()}")
         screen.entered()
 
     # --- idle ----------------------------------------------------------------------------

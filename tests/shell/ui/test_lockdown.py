@@ -37,3 +37,26 @@ def test_windowed_mode_closes_normally(qtbot, build, make_config):
     window = build(make_config(kiosk={"fullscreen": True}), windowed=True)
     assert not window.windowFlags() & Qt.WindowType.FramelessWindowHint
     assert window.close()
+
+
+def test_kiosk_mode_hides_the_pointer_until_staff_leave_it(qtbot, build, make_config):
+    """(Covering the screen is checked on a real X server: tests/e2e/test_real_display.py.)"""
+    from PySide6.QtGui import QGuiApplication
+
+    window = build(make_config(kiosk={"fullscreen": True}), windowed=False, show=False)
+    window.present()
+    qtbot.waitExposed(window)
+    cursor = QGuiApplication.overrideCursor()
+    assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
+    window.release()  # staff left kiosk mode: the pointer is back
+    assert QGuiApplication.overrideCursor() is None
+
+
+def test_hide_cursor_false_keeps_the_pointer(qtbot, build, make_config):
+    from PySide6.QtGui import QGuiApplication
+
+    window = build(make_config(kiosk={"fullscreen": True, "hide_cursor": False}),
+                   windowed=False, show=False)
+    window.present()
+    qtbot.waitExposed(window)
+    assert QGuiApplication.overrideCursor() is None
