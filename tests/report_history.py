@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from kiosk.callback_queue.counts import UsageCount
+from kiosk.callback_queue.deadlines import DeadlinePolicy
 from kiosk.callback_queue.model import BestTime, NewRequest, Status
 from kiosk.callback_queue.store import CallbackStore
 from kiosk.callback_queue.usage import add_counts, day_start, local_day
+from kiosk.config.hours import OpeningHours
 
 NAME, PHONE = "Ana María Ruiz", "+12025550101"
+#: Open every hour, a day to the first call and between calls: of the history only the
+#: three-day-old request is overdue, whatever the weekday the tests run on.
+ROUND_THE_CLOCK = DeadlinePolicy(OpeningHours.parse(["mon-sun 00:00-24:00"], "UTC"), 1440, 1440)
 
 
 class Clock:
@@ -29,7 +34,7 @@ def seed(url: str) -> list[str]:
         minutes=1))
     clock = Clock(base)
     days = []
-    with CallbackStore.open(url, clock=clock) as store:
+    with CallbackStore.open(url, clock=clock, policy=ROUND_THE_CLOCK) as store:
         def submit(kiosk: str, phone: str, at: datetime) -> int:
             days.append(local_day(at, None).isoformat())
             return store.submit(NewRequest.create(kiosk, NAME, phone, BestTime.ANY, now=at)).id

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -195,9 +195,10 @@ def archive_requests(conn: Connection, doomed: Any, tz: tzinfo | None) -> int:
     return len(rows)
 
 
-def overdue_now(engine: Engine, now: datetime, within: timedelta) -> int:
-    """Requests still new ``within`` after they were made (the clinic's callback target)."""
-    stmt = select(_requests.c.id).where(_requests.c.status == Status.NEW.value,
-                                        _requests.c.created_at < now - within)
+def overdue_now(engine: Engine, now: datetime) -> int:
+    """Requests someone still has to call whose next call was due before ``now`` (the due
+    times the store keeps: business minutes from [clinic] hours and the [staff] targets)."""
+    stmt = select(func.count()).select_from(_requests).where(
+        _requests.c.queue_rank == 0, _requests.c.due_by < now)
     with engine.connect() as conn:
-        return len(conn.execute(stmt).all())
+        return int(conn.execute(stmt).scalar_one())

@@ -22,15 +22,11 @@ EXIT_CONFIG = 2
 def load_report(config, days: int):
     """The Report for ``config``'s queue database (opens and closes it)."""
     from kiosk.callback_queue.store import CallbackStore
-    from kiosk.insights.report import build_report, callback_within
-    from kiosk.insights.tally import clinic_time_zone
+    from kiosk.insights.report import report_for
     from kiosk.ops.paths import database_url
 
-    tz, tz_name = clinic_time_zone(config)
-    within, rule = callback_within(config)
     with CallbackStore.open(database_url(config)) as store:
-        return build_report(store.engine, days, tz=tz, tz_name=tz_name, within=within,
-                            overdue_rule=rule)
+        return report_for(config, store.engine, days)
 
 
 def report(config_path: str | os.PathLike[str] | None, *, days: int, fmt: str,

@@ -25,8 +25,9 @@ from kiosk.callback_queue.usage import (
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 3660
-#: Used when the config names no callback target: a request still new after a day is late.
-DEFAULT_CALLBACK_WITHIN_MIN = 24 * 60
+#: What "overdue now" counts, in words for the report's readers.
+OVERDUE_RULE = ("requests still to be called whose next call was due before now (opening "
+                "hours, [staff] callback_within_min and retry_after_min)")
 #: The time-to-first-call histogram's bins: (from minutes, label); each runs to the next.
 FIRST_CALL_BINS: tuple[tuple[int, str], ...] = (
     (0, "<15 min"), (15, "15-30 min"), (30, "30-60 min"), (60, "1-2 h"), (120, "2-4 h"),
@@ -127,18 +128,6 @@ class Report:
                 sorted(totals.items(), key=lambda kv: (order.get(kv[0][0], len(order)), kv[0]))]
 
 
-def callback_within(config: Any) -> tuple[timedelta, str]:
-    """The clinic's callback target (``[staff] callback_within_min`` when the config has it)."""
-    minutes = getattr(config.staff, "callback_within_min", None) if config is not None else None
-    if minutes:
-        rule = (f"requests still new {_duration(int(minutes))} after they were made"
-                " ([staff] callback_within_min)")
-        return timedelta(minutes=int(minutes)), rule
-    return (timedelta(minutes=DEFAULT_CALLBACK_WITHIN_MIN),
-            f"requests still new {_duration(DEFAULT_CALLBACK_WITHIN_MIN)} after they were "
-            "made (no due times in this queue, no callback target in the config)")
-
-
 def _duration(minutes: int) -> str:
     if minutes % 1440 == 0:
         return f"{minutes // 1440} d" if minutes != 1440 else "24 h"
@@ -147,23 +136,26 @@ def _duration(minutes: int) -> str:
     return f"{minutes} min"
 
 
+def report_for(config: Any, engine: Any, days: int) -> Report:
+    """The report of ``config``'s clinic (days in its time zone) from an open queue."""
+    from kiosk.insights.tally import clinic_time_zone
+
+    tz, tz_name = clinic_time_zone(config)
+    return build_report(engine, days, tz=tz, tz_name=tz_name)
+
+
 def build_report(engine: Any, days: int, *, tz: tzinfo | None = None, tz_name: str = "local",
-                 now: datetime | None = None, within: timedelta | None = None,
-                 overdue_rule: str | None = None) -> Report:
+                 now: datetime | None = None) -> Report:
     """The report of the ``days`` local days ending today, read from the queue database."""
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"--days must be 1 to {MAX_DAYS}, not {days}")
     now = now or datetime.now(UTC)
     last_day = local_day(now, tz)
     first_day = last_day - timedelta(days=days - 1)
-    if within is None:
-        within = timedelta(minutes=DEFAULT_CALLBACK_WITHIN_MIN)
     return Report(
         first_day=first_day, last_day=last_day, time_zone=tz_name, generated_at=now,
         counts=read_counts(engine, first_day, last_day),
         days=callback_figures(engine, first_day, last_day, tz),
-        overdue=overdue_now(engine, now, within),
-        overdue_rule=overdue_rule or "requests still new "
-                                     f"{_duration(int(within.total_seconds() // 60))} after"
-                                     " they were made",
+        overdue=overdue_now(engine, now),
+        overdue_rule=OVERDUE_RULE,
     )

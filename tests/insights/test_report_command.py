@@ -27,9 +27,7 @@ def main_py(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def report_config(make_config, store_url):
     days = seed(store_url)
-    # The history's "overdue" is a day's target (still new 24 h on); the default is an hour.
-    return str(make_config(database={"url": store_url},
-                           staff={"callback_within_min": 1440})), days
+    return str(make_config(database={"url": store_url})), days
 
 
 def test_text(report_config) -> None:

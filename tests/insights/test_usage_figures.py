@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from report_history import ROUND_THE_CLOCK
 
 from kiosk.callback_queue.counts import UsageCount
 from kiosk.callback_queue.model import BestTime, NewRequest, Status
@@ -35,7 +36,7 @@ def submit(store: CallbackStore, clock: Clock, kiosk: str, phone: str) -> int:
 @pytest.fixture
 def queue(store_url: str):
     clock = Clock(T0)
-    with CallbackStore.open(store_url, clock=clock) as store:
+    with CallbackStore.open(store_url, clock=clock, policy=ROUND_THE_CLOCK) as store:
         yield store, clock
 
 
@@ -114,12 +115,14 @@ def test_retention_deletes_the_people_and_keeps_the_figures(queue) -> None:
     assert again.totals.requests == before.totals.requests == 5
 
 
-def test_overdue_counts_requests_still_new_after_the_target(queue) -> None:
+def test_overdue_counts_requests_past_their_due_time(queue) -> None:
     store, clock = queue
     seed(store, clock)
-    # c is the only request still new; at T0 + 23 h it is not yet late, at + 25 h it is.
-    assert overdue_now(store.engine, T0 + timedelta(hours=23), timedelta(hours=24)) == 0
-    assert overdue_now(store.engine, T0 + timedelta(hours=25), timedelta(hours=24)) == 1
+    # c, never called, is due a day after it was made: at T0 + 23 h it is not yet late, at
+    # + 25 h it is. e's voicemail set its next call a day on; a, b and d need no call.
+    assert overdue_now(store.engine, T0 + timedelta(hours=23)) == 0
+    assert overdue_now(store.engine, T0 + timedelta(hours=25)) == 1
+    assert overdue_now(store.engine, datetime(2026, 12, 2, 16, 0, tzinfo=UTC)) == 2
 
 
 def test_counts_add_up_batch_by_batch(store_url: str) -> None:

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.insights.formats import minutes_text, percent_text
-from kiosk.insights.report import Report, build_report, callback_within, percentile
-from kiosk.insights.tally import clinic_time_zone
+from kiosk.insights.report import Report, percentile, report_for
 from kiosk.shell.ui.bar_chart import BarChart
 from kiosk.staff.ui.jobs import StaffJobs
 
@@ -46,10 +45,7 @@ _FIGURES = (
 
 def _load(days: int, config: Config, store: Any) -> Report:
     """On the worker thread, with the console's CallbackStore."""
-    tz, tz_name = clinic_time_zone(config)
-    within, rule = callback_within(config)
-    return build_report(store.engine, days, tz=tz, tz_name=tz_name, within=within,
-                        overdue_rule=rule)
+    return report_for(config, store.engine, days)
 
 
 class ReportView(QWidget):

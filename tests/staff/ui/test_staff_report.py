@@ -38,9 +38,6 @@ def test_admins_see_the_figures_and_both_charts(qtbot: QtBot, tmp_path: Path, pi
                                                 store_url: str) -> None:
     seed(store_url)
     config = write_config(tmp_path, store_url, pin_hash)
-    # The history's "overdue" is a day's target (still new 24 h on); the default is an hour.
-    with config.open("a", encoding="utf-8") as tail:  # the file ends in [staff]
-        tail.write("callback_within_min = 1440\n")
     console = open_console(qtbot, config)
     opener = console.findChild(QPushButton, "staff-report-open")
     assert not opener.isVisible()  # locked: no way in
