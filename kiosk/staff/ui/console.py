@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from kiosk.callback_queue.model import StaffAccount
+from kiosk.callback_queue.model import Role, StaffAccount
 from kiosk.config import Config
 from kiosk.ops.paths import database_url
 from kiosk.shell.theme import CALM, stylesheet
@@ -64,7 +64,7 @@ class StaffConsole(QMainWindow):
         self.stack.addWidget(self.pad)
         self.stack.addWidget(self.view)
         self.setCentralWidget(self.stack)
-        # The clinic's figures, anonymous; admins only once staff accounts have roles.
+        # The clinic's figures, anonymous: for admins.
         self.report = ReportView(jobs, config)
         self.stack.addWidget(self.report)
         self.report.back.connect(self.show_queue)
@@ -74,7 +74,7 @@ class StaffConsole(QMainWindow):
         self.toolbar = QToolBar("Views", self)
         self.toolbar.setObjectName("staff-toolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.addWidget(self.report_button)
+        self.report_action = self.toolbar.addWidget(self.report_button)
         self.addToolBar(self.toolbar)
         self.toolbar.hide()
 
@@ -116,6 +116,7 @@ class StaffConsole(QMainWindow):
     def _signed_in(self, member: StaffAccount) -> None:
         self.member = member
         self.view.sign_in(self.gate.actor(member), member.role)
+        self.report_action.setVisible(member.role is Role.ADMIN)
 
     def unlock(self) -> None:
         self.stack.setCurrentWidget(self.view)
@@ -125,7 +126,7 @@ class StaffConsole(QMainWindow):
         self.monitor.refresh()
 
     def show_report(self) -> None:
-        if not self.unlocked:
+        if not self.unlocked or self.member is None or self.member.role is not Role.ADMIN:
             return
         self.stack.setCurrentWidget(self.report)
         self.kiosks_dock.hide()  # the charts take the room

@@ -191,6 +191,9 @@ def test_console_login_names_the_person_everywhere(qtbot: QtBot, tmp_path: Path,
     assert not console.findChild(QPushButton, "staff-export").isVisible()  # staff: no export
     console.view.export()  # and asked anyway (a keyboard shortcut, a script): refused
     assert "Only an admin" in console.view.notice.text()
+    assert not console.findChild(QPushButton, "staff-report-open").isVisible()  # admins only
+    console.show_report()
+    assert console.stack.currentWidget() is console.view
     qtbot.waitUntil(lambda: names_in_table(console) == ["Zoe Patient"], timeout=5000)
     console.findChild(QTableView, "staff-queue").selectRow(0)
     qtbot.waitUntil(lambda: console.view.detail.request_id is not None, timeout=5000)
