@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
                        default=None)
     audit.add_argument("--request", type=int, default=None, metavar="ID",
                        help="only this request's trail")
+    audit.add_argument("--consent", action="store_true",
+                       help="with --request: also the exact consent text the patient agreed "
+                            "to, its language and version")
     export = commands.add_parser("export", parents=[common], help="write the queue to stdout")
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--status", default=None, help="only requests with this status")
@@ -114,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "audit":
         from kiosk.staff.commands import audit
 
-        return audit(config_path, args.audit_action, args.request)
+        return audit(config_path, args.audit_action, args.request, consent=args.consent)
     if command == "export":
         from kiosk.staff.commands import export
 

@@ -249,10 +249,14 @@ def _read_pin(stdin: TextIO, stderr: TextIO, ask: Callable[[str], str],
 
 @_refusals
 def audit(config_path: str | os.PathLike[str] | None, action: str | None = None,
-          request_id: int | None = None, *, stdout: TextIO | None = None,
-          stderr: TextIO | None = None) -> int:
-    """`audit [--request ID]` prints the trail; `audit verify` checks its chain."""
+          request_id: int | None = None, *, consent: bool = False,
+          stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """`audit [--request ID [--consent]]` prints the trail (and what the patient agreed
+    to); `audit verify` checks its chain."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    if consent and (request_id is None or action == "verify"):
+        print("--consent shows one request's consent: add --request ID.", file=stderr)
+        return EXIT_CONFIG
     config = _usable_config(config_path, stderr)
     with _queue(config, stderr) as store:
         if action == "verify":
@@ -273,6 +277,21 @@ def audit(config_path: str | os.PathLike[str] | None, action: str | None = None,
             if len(page) < 1000:
                 break
             after = page[-1].id
+        if consent:
+            from kiosk.callback_queue.store import RequestNotFound
+
+            try:
+                agreed = store.consent(request_id)
+            except RequestNotFound:
+                print(f"There is no request {request_id} (retention may have deleted it).",
+                      file=stderr)
+                return EXIT_FAILED
+            if not agreed.text:
+                print(f"consent\trequest {request_id}: none recorded (stored before the kiosk "
+                      "kept consent)", file=stdout)
+            else:
+                print(f"consent\trequest {request_id}: version {agreed.version}, language "
+                      f"{agreed.language or '?'}: {agreed.text}", file=stdout)
     return EXIT_OK
 
 

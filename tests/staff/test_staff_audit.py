@@ -100,3 +100,29 @@ def test_export_records_who_and_why(tmp_path: Path) -> None:
     assert action == "export"
     assert who.startswith("admin on command line ")
     assert detail == "exported 2 requests; reason: insurer asked; ring [number]"
+
+
+def test_audit_shows_the_consent_a_patient_agreed_to(tmp_path: Path, store_url: str) -> None:
+    wording = "Sí, acepto que la clínica me llame a este número."
+    with CallbackStore.open(store_url) as store:
+        agreed = store.submit(NewRequest.create("lobby-1", "Maria Lopez", PHONE, BestTime.ANY,
+                                                consent_text=wording, language="es"))
+        old = store.submit(NewRequest.create("lobby-1", "Sam Oyelaran", "+12025550177",
+                                             BestTime.ANY))
+    path = tmp_path / "config.toml"
+    path.write_text(f'[database]\nurl = "{store_url}"\n', encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert audit(path, None, agreed.id, consent=True, stdout=out, stderr=err) == 0
+    (line,) = [x for x in out.getvalue().splitlines() if x.startswith("consent\t")]
+    assert line.endswith(f"language es: {wording}") and f"request {agreed.id}:" in line
+    assert PHONE[2:] not in out.getvalue()
+    out = io.StringIO()
+    assert audit(path, None, old.id, consent=True, stdout=out, stderr=err) == 0
+    assert "none recorded" in out.getvalue()
+    err = io.StringIO()
+    assert audit(path, None, None, consent=True, stdout=io.StringIO(), stderr=err) == 2
+    assert "--request" in err.getvalue()
+    done = run_main("audit", "--config", str(path), "--request", str(agreed.id), "--consent",
+                    tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert wording in done.stdout
