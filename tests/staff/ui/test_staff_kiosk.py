@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,6 +78,27 @@ def click(qtbot: QtBot, window: QWidget, name: str) -> None:
     assert target is not None, name
     assert target.isEnabled() and target.isVisible(), name
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+
+def finger_tap(window: QWidget, target: QWidget) -> None:
+    """A finger on a registered touchscreen: down on ``target``'s centre, up a pixel on."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    device = touchscreen()
+    centre = target.mapTo(window, target.rect().center())
+    QTest.touchEvent(window, device).press(0, centre, window).commit()
+    QTest.qWait(16)
+    QTest.touchEvent(window, device).release(0, centre + QPoint(1, 1), window).commit()
+    QTest.qWait(16)
+
+
+@functools.cache
+def touchscreen() -> Any:
+    """One touchscreen for the run: Qt keeps every registered device until it exits."""
+    from PySide6.QtTest import QTest
+
+    return QTest.createTouchDevice()
 
 
 def hold_staff_trigger(qtbot: QtBot, window: Any) -> None:
@@ -349,9 +371,7 @@ def test_the_pad_asks_who_first_with_two_accounts(qtbot: QtBot, two_accounts: Pa
     assert [(b.objectName(), b.text()) for b in pad.name_buttons] == [
         ("pin-user-1", "Ana"), ("pin-user-2", "Ben")]  # name order, not the order added
     assert not window.findChild(QPushButton, "pin-1").isVisible()
-    # A mouse click: a finger_tap (QTest touch) presses this button but its release never
-    # reaches it inside the full kiosk window under offscreen Qt (left for issue 15's touch work).
-    click(qtbot, window, "pin-user-2")
+    finger_tap(window, window.findChild(QPushButton, "pin-user-2"))  # a finger, not a mouse
     qtbot.waitUntil(lambda: window.findChild(QPushButton, "pin-1").isVisible(), timeout=2000)
     assert "Ben" in pad.prompt.text()
     type_pin(qtbot, window, "2580")  # Ana's PIN is not Ben's
