@@ -135,6 +135,7 @@ class SectionScreen(Screen):
         self.read_button.setAccessibleName(tr("Read this page aloud"))
         self.read_button.toggled.connect(self._toggle_reading)
         self._stop_text, self._read_text = tr("Stop reading"), tr("Read aloud")
+        self._instructions = tr("Choose Read aloud to hear this page.")
         if read_aloud:
             read_aloud.speaking_changed.connect(self._speaking_changed)
             read_aloud.availability_changed.connect(self._availability_changed)
@@ -228,6 +229,9 @@ class SectionScreen(Screen):
 
     def spoken_title(self) -> str:
         return self.section.title
+
+    def spoken_instructions(self) -> str:
+        return self._instructions if not self.read_button.isHidden() else ""
 
     def left(self) -> None:
         if self.read_button.isChecked():

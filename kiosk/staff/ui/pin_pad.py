@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from kiosk.callback_queue.model import StaffAccount
+from kiosk.shell.speech_mode import DIGIT_ENTERED
 from kiosk.shell.ui.screen import Screen
+from kiosk.shell.ui.speech_mode import PRIVATE
 from kiosk.staff.access import DEMO_PIN, PinGate, PinSource
 from kiosk.staff.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinAttempt
 
@@ -305,8 +307,15 @@ class PinPadScreen(Screen):
     def chosen(self) -> str | None:
         return self._chosen
 
+    def spoken_title(self) -> str:
+        return "Staff only"
+
+    def spoken_instructions(self) -> str:
+        return self.prompt.text()  # "Tap your name" or "Enter the staff PIN"
+
     def _digit_key(self, digit: str) -> QPushButton:
         key = _key(digit, f"pin-{digit}", digit)
+        key.setProperty(PRIVATE, True)  # speech mode never says which digit
         key.clicked.connect(lambda _=False, d=digit: self.press(d))
         self.keys[digit] = key
         return key
@@ -318,11 +327,13 @@ class PinPadScreen(Screen):
             if not self._gate.locked_for_s(self._chosen):
                 self.message.clear()
             self._update()
+            self.announced.emit(DIGIT_ENTERED)  # never the digit
 
     def backspace(self) -> None:
-        if self._accepting():
+        if self._accepting() and self._digits:
             self._digits = self._digits[:-1]
             self._update()
+            self.announced.emit("Deleted")
 
     def submit(self) -> None:
         if not self._accepting() or len(self._digits) < PIN_MIN_DIGITS:
@@ -376,6 +387,7 @@ class PinPadScreen(Screen):
         else:
             self.message.setText(f"Wrong PIN. {attempt.attempts_left} tries left.")
         self._update()
+        self.announced.emit(self.message.text())
 
     def _show_lock(self) -> None:
         """Show the lock-out's countdown, or end it; runs every second while locked."""
