@@ -369,7 +369,12 @@ class ConsultScreen(Screen):
         self.submit_button.setText(self._tr("Send my request"))
         self.letters.reset()
         self._scroll.verticalScrollBar().setValue(0)
-        self.focus_field(self.name)
+        if self.isVisible():
+            self.focus_field(self.name)
+        else:  # a hidden field keeps no focus: keys go to the screen now shown
+            if self.focusWidget() is not None and self.focusWidget().hasFocus():
+                self.focusWidget().clearFocus()
+            self.keyboards.setCurrentWidget(self.letters)
 
     def entered(self) -> None:
         if not self._available():

@@ -41,6 +41,9 @@ _RELEASE = QEvent.Type.MouseButtonRelease
 
 #: A widget property: a key whose label must never be spoken (the PIN pad's digits).
 PRIVATE = "speech_private"
+#: A widget property: a toggle that starts a reading of its own (Read aloud); its new state
+#: is not said over that reading.
+READS_ALOUD = "reads_aloud"
 
 
 def control_of(widget: QWidget | None, stop: QWidget) -> QWidget | None:
@@ -106,8 +109,10 @@ class SpeechMode(QObject):
         self._swallowing: QWidget | None = None  # its release is not delivered either
         self._field: QLineEdit | None = None
         self._field_text = ""
+        self._toggle: QAbstractButton | None = None  # says its new state when it changes
         self._filtering = False
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._focus_changed(None, QApplication.focusWidget())  # the field already focused
 
     # --- on and off -------------------------------------------------------------------------
     def available(self) -> bool:
@@ -132,9 +137,7 @@ class SpeechMode(QObject):
         self._armed = self._swallowing = None
         tr = self._translate()
         self.changed.emit(on)
-        if on:
-            self.say(tr(phrases.SPEECH_ON))
-        else:
+        if not on:  # "speech on" is said with the screen (screen_shown)
             self._pending.clear()
             self._speaker().speak(tr(phrases.SPEECH_OFF), tr.language)
 
@@ -185,7 +188,8 @@ class SpeechMode(QObject):
     def _flush(self) -> None:
         if not self._pending:
             return
-        text = " ".join(p if p[-1] in ".?!:," else p + "." for p in self._pending)
+        *first, last = self._pending
+        text = " ".join([*(p if p[-1] in ".?!:," else p + "." for p in first), last])
         self._pending.clear()
         self._speaker().speak(text, self._translate().language)
 
@@ -193,9 +197,15 @@ class SpeechMode(QObject):
         """A screen's announcement (an error, "digit entered"), in the screen's language."""
         self.say(self._translate()(text))
 
-    def screen_shown(self, title: str, instructions: str) -> None:
+    def screen_shown(self, title: str, instructions: str, just_on: bool = False) -> None:
+        """A screen arrived: what was said about the last one (a control hidden with it)
+        gives way to its title and instructions."""
         self._armed = None
-        self.say(phrases.arrival(self._translate(), title, instructions))
+        self._pending.clear()
+        tr = self._translate()
+        if just_on:
+            self.say(tr(phrases.SPEECH_ON))
+        self.say(phrases.arrival(tr, title, instructions))
 
     def describe(self, widget: QWidget) -> str:
         return phrases.describe(self._translate(), describe_widget(widget))
@@ -224,10 +234,28 @@ class SpeechMode(QObject):
         if isinstance(new, QLineEdit) and self._window.isAncestorOf(new):
             self._field, self._field_text = new, new.text()
             new.textChanged.connect(self._text_changed)
+        if isinstance(new, QAbstractButton) and self._window.isAncestorOf(new):
+            self._watch_toggle(new)
         if (not self.on or new is None or new is self._window or new is self._armed
-                or not self._window.isAncestorOf(new)):
+                or not new.isVisible() or not self._window.isAncestorOf(new)):
             return
         self.say(self.describe(new))
+
+    def _watch_toggle(self, button: QAbstractButton | None) -> None:
+        """The focused or last touched choice, check box or toggle says its new state."""
+        if self._toggle is not None and isValid(self._toggle):
+            self._toggle.toggled.disconnect(self._toggled)
+        self._toggle = button if button is not None and button.isCheckable() else None
+        if self._toggle is not None:
+            self._toggle.toggled.connect(self._toggled)
+
+    def _toggled(self, _checked: bool) -> None:
+        button = self._toggle
+        if button is None or not button.isVisible() or button.property(READS_ALOUD):
+            return
+        if isinstance(button, QRadioButton) and not button.isChecked():
+            return  # another choice of the group was taken: that one is said
+        self.say(self.describe(button))
 
     def _text_changed(self, text: str) -> None:
         field = self._field
@@ -253,6 +281,8 @@ class SpeechMode(QObject):
         if event.button() != Qt.MouseButton.LeftButton:
             return False
         self._armed, self._swallowing = control, watched  # the release goes where the press did
+        if isinstance(control, QAbstractButton):
+            self._watch_toggle(control)
         self._poke()
         self.say(self.describe(control))
         return True

@@ -31,8 +31,8 @@ from kiosk.shell.navigation import HOME, Navigator
 from kiosk.shell.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.shell.ui.first_frame import after_first_paint
 from kiosk.shell.ui.idle_guard import IdleGuard
-from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
 from kiosk.shell.ui.keyboard import keyboard_command, keyboard_focus_only
+from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
 from kiosk.shell.ui.screen import Screen, ScreenFactory, ScreenPlan
 from kiosk.shell.ui.speech_bar import SpeechBar
 from kiosk.shell.ui.top_bar import TopBar
@@ -208,7 +208,7 @@ class KioskWindow(LockedWindow):
         self.speech_mode.toggle()
         self.top_bar.speech_button.setChecked(self.speech_on)
         if self.speech_on:
-            self._say_screen()
+            self._say_screen(just_on=True)
 
     def _speech_mode_changed(self, on: bool) -> None:
         self.top_bar.speech_button.setChecked(on)
@@ -220,10 +220,11 @@ class KioskWindow(LockedWindow):
         if not available and self._speech_mode is not None:
             self._speech_mode.reset()
 
-    def _say_screen(self) -> None:
+    def _say_screen(self, just_on: bool = False) -> None:
         screen = self.stack.currentWidget()
         if self.speech_on and isinstance(screen, Screen):
-            self.speech_mode.screen_shown(screen.spoken_title(), screen.spoken_instructions())
+            self.speech_mode.screen_shown(screen.spoken_title(), screen.spoken_instructions(),
+                                          just_on)
             focused = QApplication.focusWidget()
             if focused is not None and focused is not self and screen.isAncestorOf(focused):
                 self.speech_mode.say(self.speech_mode.describe(focused))
@@ -358,18 +359,21 @@ class KioskWindow(LockedWindow):
         self._finished = True
         self.idle_warning = IdleWarning(self, self.tr_)
         self.idle_warning.setStyleSheet(self._look)
+        # Speech first: the question is said before the button that takes the focus.
+        self.idle.warning_started.connect(lambda s: self._speak_countdown(s, first=True))
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
         self.idle.countdown.connect(self.idle_warning.set_seconds)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle_warning.continue_chosen.connect(self.idle.poke)
-        self.idle.warning_started.connect(lambda s: self._speak_countdown(s, first=True))
         self.idle.countdown.connect(self._speak_countdown)
         self.speech_bar.buttons["speech-louder"].clicked.connect(lambda: self.change_volume(+1))
         self.speech_bar.buttons["speech-softer"].clicked.connect(lambda: self.change_volume(-1))
         self.speech_bar.buttons["speech-faster"].clicked.connect(lambda: self.change_rate(+1))
         self.speech_bar.buttons["speech-slower"].clicked.connect(lambda: self.change_rate(-1))
         self._install_filters()
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Keys reach the window when nothing else has the focus; a tap never takes the focus
+        # from the field being typed in (the on-screen keys take none).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         keyboard_focus_only(self.top_bar)
         keyboard_focus_only(self.speech_bar)
         self.top_bar.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -200,12 +200,10 @@ class PinPadScreen(Screen):
         self.cancel_button.setObjectName("pin-cancel")
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.setVisible(can_cancel)
         self.hint = QLabel()
         self.hint.setObjectName("muted")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
-        self._show_hint()
 
         panel = QWidget()
         panel.setMinimumWidth(PANEL_WIDTH)
@@ -232,12 +230,15 @@ class PinPadScreen(Screen):
         outer.addStretch(1)
         self.keys_panel.setFixedWidth(PANEL_WIDTH)
         self._show_members()
+        # Only now that they have a parent: a parentless widget made visible is a window.
+        self.cancel_button.setHidden(not can_cancel)
+        self._show_hint()
         self._update()
 
     def _show_hint(self) -> None:
         demo = self._gate.source is PinSource.DEMO
         self.hint.setText(f"Demo mode: the staff PIN is {DEMO_PIN}." if demo else "")
-        self.hint.setVisible(demo)
+        self.hint.setHidden(not demo)
 
     # --- the name step ------------------------------------------------------------------------
     def _needs_name(self) -> bool:
