@@ -26,6 +26,13 @@ command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
 command -v pulseaudio >/dev/null || need_apt+=(pulseaudio)
 command -v parec >/dev/null || need_apt+=(pulseaudio-utils)
 command -v pactl >/dev/null || need_apt+=(pulseaudio-utils)
+# The AT-SPI walk (tests/shell/ui/test_accessibility_tree.py): Xvfb, a private D-Bus
+# session, the accessibility bus and registry, pyatspi in the system Python, Qt's xcb plugin.
+command -v Xvfb >/dev/null || need_apt+=(xvfb)
+command -v dbus-run-session >/dev/null || need_apt+=(dbus-daemon)
+[ -x /usr/libexec/at-spi-bus-launcher ] || need_apt+=(at-spi2-core)
+/usr/bin/python3 -c "import pyatspi" 2>/dev/null || need_apt+=(python3-pyatspi gir1.2-atspi-2.0)
+ldconfig -p | grep -q libxcb-cursor.so.0 || need_apt+=(libxcb-cursor0)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -96,10 +97,16 @@ class ConsultScreen(Screen):
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.field_errors: dict[str, QLabel] = {}
 
-        # One exclusive radio group: screen readers hear "radio button, 1 of 4".
+        # One exclusive radio group, in one named grouping: screen readers hear "Best time to
+        # call, grouping" and four radio buttons in it.
         self.times = QButtonGroup(self)
         self.times.setExclusive(True)
-        time_row = QGridLayout()
+        self.times_box = QGroupBox()
+        self.times_box.setObjectName("consult-times")
+        self.times_box.setFlat(True)
+        self.times_box.setAccessibleName(tr("Best time to call"))
+        time_row = QGridLayout(self.times_box)
+        time_row.setContentsMargins(0, 0, 0, 0)
         time_row.setSpacing(12)
         for index, (value, label) in enumerate(TIME_CHOICES):
             button = QRadioButton(tr(label))
@@ -130,7 +137,7 @@ class ConsultScreen(Screen):
         self._add_field(fields, "name", tr("Your name"), self.name)
         self._add_field(fields, "phone", tr("Phone number"), self.phone)
         times, times_block = self._block((40, 8, 16, 16))
-        self._add_field(times, "best_time", tr("Best time to call"), time_row)
+        self._add_field(times, "best_time", tr("Best time to call"), self.times_box)
 
         self.letters = LetterKeyboard(tr)
         self.letters.typed.connect(self._type_letter)

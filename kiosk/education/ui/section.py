@@ -106,6 +106,7 @@ class MechanismCard(QWidget):
         self.button.setAccessibleName(card.title)
         self.button.setAccessibleDescription(tr("Tap to read more"))
         self.detail = MarkdownLabel(card.body, "card-detail")
+        self.detail.setAccessibleName(card.title)
         self.detail.setProperty("card", number)
         self.detail.setVisible(False)
         self.button.toggled.connect(self.detail.setVisible)
@@ -165,6 +166,7 @@ class SectionScreen(Screen):
             read_aloud.availability_changed.connect(self._availability_changed)
 
         self.body = MarkdownLabel(section.body, "section-body")
+        self.body.setAccessibleName(section.title)
 
         inner = QWidget()
         inner.setObjectName("scroll-content")
