@@ -26,7 +26,7 @@ class SpeechBar(QFrame):
         self.setObjectName("speech-bar")
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout(self)
-        row.setContentsMargins(24, 6, 24, 6)
+        row.setContentsMargins(24, 4, 24, 4)
         row.setSpacing(12)
         row.addStretch(1)
         for name, _ in BUTTONS:
