@@ -310,3 +310,35 @@ def test_a_tap_leaves_no_focus_ring_but_tab_does(qtbot, kiosk):
         assert not kiosk.findChild(QAbstractButton, name).hasFocus(), name
     key(qtbot, kiosk, Qt.Key.Key_Tab)
     assert isinstance(QApplication.focusWidget(), QAbstractButton)
+
+
+def finger_tap(qtbot, device, widget: QWidget) -> None:
+    """A real touch: a finger lands on the middle of ``widget`` and lifts where it landed."""
+    centre = widget.rect().center()
+    window = widget.window()
+    where = widget.mapTo(window, centre)
+    QTest.touchEvent(window, device).press(0, where, window)
+    QTest.touchEvent(window, device).release(0, where, window)
+    qtbot.wait(5)
+
+
+def test_a_finger_on_a_touch_screen_hears_first_and_chooses_second(qtbot, kiosk, heard):
+    device = QTest.createTouchDevice()
+    speech_on(qtbot, kiosk, heard)
+    tile = kiosk.findChild(QWidget, "tile-what-is")
+    finger_tap(qtbot, device, tile)
+    wait_heard(qtbot, heard, 2)
+    assert current(kiosk) == "screen-home"
+    assert heard.last().startswith("What is dry needling? button")
+    finger_tap(qtbot, device, tile)
+    qtbot.waitUntil(lambda: current(kiosk) == "screen-section-what-is", timeout=2000)
+
+
+def test_without_a_speech_engine_there_is_no_speech_mode(qtbot, build, make_config):
+    kiosk = build(make_config(kiosk={"speech_engine": "none"}))
+    kiosk.ensure_built()
+    assert not kiosk.findChild(QWidget, "speech-mode").isVisible()
+    activate(qtbot, kiosk)
+    key(qtbot, kiosk, Qt.Key.Key_F2)
+    assert not kiosk.speech_on
+    assert not kiosk.findChild(QWidget, "speech-louder").isVisible()
