@@ -127,6 +127,9 @@ class KioskWindow(LockedWindow):
         self._build_screens()
         self.top_bar.set_icons(self.palette_)
         self.speech_bar.set_icons(self.palette_)
+        # When the window is first activated Qt focuses this, not the first control it
+        # finds: no control starts with a focus ring (nor the hidden staff trigger).
+        self.setFocus()
         # Watch for visitors as soon as Home is on the glass; finish building just after.
         after_first_paint(self, self._install_filters)
         after_first_paint(self, self._build_in_turns, DEFERRED_BUILD_MS)
