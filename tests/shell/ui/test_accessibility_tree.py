@@ -83,6 +83,7 @@ def test_the_application_has_the_clinic_kiosks_name(qtbot, kiosk):
 
 def test_speech_controls_are_named_icon_buttons_of_touch_size(qtbot, kiosk):
     kiosk.ensure_built()
+    qtbot.waitUntil(kiosk.speaker.available, timeout=5000)
     kiosk.toggle_speech_mode()
     QApplication.processEvents()
     for name, label in [("speech-mode", "Speech"), ("speech-louder", "Speak louder"),

@@ -11,6 +11,22 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from kiosk.callback_queue.store import CallbackStore
 
 
+def listen(qtbot, kiosk) -> Heard:
+    """Wraps the kiosk's one speaker, once its (mock) engine has opened on its thread."""
+    kiosk.ensure_built()
+    speaker = kiosk.speaker
+    qtbot.waitUntil(speaker.available, timeout=5000)
+    said = Heard()
+    speak = speaker.speak
+
+    def record(text: str, language: str) -> bool:
+        said.append((language, text))
+        return speak(text, language)
+
+    speaker.speak = record
+    return said
+
+
 class Heard(list):
     """(language, text) of every speak() the kiosk made, in order."""
 
@@ -24,17 +40,7 @@ class Heard(list):
 @pytest.fixture
 def heard(qtbot, kiosk) -> Heard:
     """Records what the kiosk's one speaker is asked to say (and lets the mock engine say it)."""
-    kiosk.ensure_built()
-    speaker = kiosk.speaker
-    assert speaker.available(), "Qt's mock speech engine is missing"
-    said = Heard()
-    speak = speaker.speak
-
-    def record(text: str, language: str) -> None:
-        said.append((language, text))
-        speak(text, language)
-
-    speaker.speak = record
+    said = listen(qtbot, kiosk)
     activate(qtbot, kiosk)
     return said
 
@@ -153,10 +159,7 @@ def test_the_form_says_typing_errors_and_the_thank_you(qtbot, kiosk, heard, make
 
 def test_idle_warning_says_its_countdown(qtbot, build, make_config):
     kiosk = build(make_config(kiosk={"idle_timeout_s": 1, "idle_warning_s": 6, "language": "es"}))
-    kiosk.ensure_built()
-    record = Heard()
-    speak = kiosk.speaker.speak
-    kiosk.speaker.speak = lambda text, lang: (record.append((lang, text)), speak(text, lang))
+    record = listen(qtbot, kiosk)
     tap(qtbot, kiosk, "speech-mode")  # a tap: the idle guard starts watching
     qtbot.waitUntil(lambda: kiosk.findChild(QWidget, "idle-warning").isVisible(), timeout=4000)
     qtbot.waitUntil(lambda: "5 segundos" in record.texts(), timeout=4000)
@@ -251,10 +254,7 @@ def stored(config_path):
 def test_keyboard_alone_requests_a_callback(qtbot, build, make_config):
     config_path = make_config()
     kiosk = build(config_path)
-    kiosk.ensure_built()
-    said = Heard()
-    speak = kiosk.speaker.speak
-    kiosk.speaker.speak = lambda text, lang: (said.append((lang, text)), speak(text, lang))
+    said = listen(qtbot, kiosk)
     activate(qtbot, kiosk)
     key(qtbot, kiosk, Qt.Key.Key_F2)
     tab_to(qtbot, kiosk, "tile-consult")
@@ -306,6 +306,7 @@ def test_a_tap_leaves_no_focus_ring_but_tab_does(qtbot, kiosk):
     qtbot.wait(50)
     assert QApplication.focusWidget() is kiosk  # no control starts with a ring
     kiosk.show_screen("section-what-is")
+    qtbot.waitUntil(kiosk.speaker.available, timeout=5000)  # Read aloud shows then
     for name in ("read-aloud", "contrast-toggle", "text-size"):
         tap(qtbot, kiosk, name)
         assert not kiosk.findChild(QAbstractButton, name).hasFocus(), name
