@@ -99,9 +99,9 @@ def speech_on(qtbot, kiosk, heard: Heard) -> None:
 @pytest.mark.parametrize(("language", "phrase"), [
     ("en", "Speech on. Touch anything once to hear it, twice to choose it. Welcome to Test "
            "Clinic. Learn about dry needling at your own pace. Tap a topic to start reading."),
-    ("es", "Voz activada. Toque algo una vez para oírlo y dos veces para elegirlo. Bienvenido "
-           "a Test Clinic. Conozca la punción seca a su propio ritmo. Toque un tema para "
-           "empezar a leer."),
+    ("es", "Voz activada. Toque algo una vez para oírlo y dos veces para elegirlo. Le damos la "
+           "bienvenida a Test Clinic. Conozca la punción seca a su propio ritmo. Toque un tema "
+           "para empezar a leer."),
 ])
 def test_speech_mode_says_home_in_the_screen_language(qtbot, kiosk, heard, language, phrase):
     kiosk.set_language(language)
@@ -139,7 +139,8 @@ def test_the_form_says_typing_errors_and_the_thank_you(qtbot, kiosk, heard, make
     speech_on(qtbot, kiosk, heard)
     assert heard.last().endswith(
         "Request a free 15-minute phone consult. Leave your name and number, and we will call "
-        "you to talk about whether dry needling is right for you. Type your name and phone "
+        "you to talk about your case and see whether we are a good fit for you, and you for us. "
+        "Type your name and phone "
         "number, choose the best time to call, agree to the call, then send. Your name, text "
         "field, empty")
     for _ in range(2):  # a first touch says the key, the second types it
@@ -220,7 +221,7 @@ def test_keyboard_alone_reads_the_aftercare_section_in_spanish(qtbot, kiosk, hea
     key(qtbot, kiosk, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: kiosk.language == "es", timeout=2000)
     qtbot.waitUntil(lambda: heard[-1][0] == "es", timeout=2000)
-    assert heard.last().startswith("Bienvenido a Test Clinic.")
+    assert heard.last().startswith("Le damos la bienvenida a Test Clinic.")
     tab_to(qtbot, kiosk, "tile-aftercare")
     qtbot.waitUntil(lambda: "botón" in heard.last(), timeout=2000)
     assert heard[-1] == ("es", "¿Qué debo hacer después del tratamiento? botón, "
