@@ -82,6 +82,7 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
                           order)
 
     window = KioskWindow(config, plan_for, kiosk_mode, is_open=_opening_hours(config))
+    _name_application(config.clinic.name)
     worker.setParent(window)
     keeper.setParent(window)
     window.queue_worker = worker
@@ -122,6 +123,15 @@ def _usage_counter(window: KioskWindow, worker: QueueWorker, config: Config) -> 
         worker.run(write, _ignore, _ignore, log_failure=False)
 
     return UsageCounter(window, Tally(config.kiosk_id, today_in(tz)), flush)
+
+
+def _name_application(clinic_name: str) -> None:
+    """Screen readers (AT-SPI, UI Automation) announce the application by this name: the
+    clinic's, as the window title says, not "main.py". Both names, so the window title
+    gains no " - name" suffix and QStandardPaths (unused) would not move anything."""
+    app = QApplication.instance()
+    app.setApplicationName(clinic_name)
+    app.setApplicationDisplayName(clinic_name)
 
 
 def _offer_consult(window: KioskWindow, available: bool) -> None:

@@ -79,6 +79,11 @@ has_cmd runuser || need_apt+=(util-linux)
 has_cmd useradd || need_apt+=(passwd)
 # The bare-Debian test builds a fresh Debian 12 chroot.
 has_cmd debootstrap || need_apt+=(debootstrap)
+# The AT-SPI walk (tests/shell/ui/test_accessibility_tree.py): a private D-Bus session, the
+# accessibility bus and registry, pyatspi in the system Python (Xvfb and xcb are above).
+has_cmd dbus-run-session || need_apt+=(dbus-daemon)
+[ -x /usr/libexec/at-spi-bus-launcher ] || need_apt+=(at-spi2-core)
+/usr/bin/python3 -c "import pyatspi" 2>/dev/null || need_apt+=(python3-pyatspi gir1.2-atspi-2.0)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

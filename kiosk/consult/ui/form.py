@@ -17,9 +17,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -76,12 +78,15 @@ class ConsultScreen(Screen):
         title = QLabel(self._title)
         title.setObjectName("screen-title")
         title.setWordWrap(True)
-        intro = QLabel(
-            tr(
-                "Leave your name and number, and we will call you to talk about your "
-                "case and see whether we are a good fit for you, and you for us."
-            )
+        self._intro = tr(
+            "Leave your name and number, and we will call you to talk about your "
+            "case and see whether we are a good fit for you, and you for us."
         )
+        self._instructions = tr(
+            "Type your name and phone number, choose the best time to call, agree to "
+            "the call, then send."
+        )
+        intro = QLabel(self._intro)
         intro.setObjectName("welcome")
         intro.setWordWrap(True)
 
@@ -92,12 +97,19 @@ class ConsultScreen(Screen):
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.field_errors: dict[str, QLabel] = {}
 
+        # One exclusive radio group, in one named grouping: screen readers hear "Best time to
+        # call, grouping" and four radio buttons in it.
         self.times = QButtonGroup(self)
         self.times.setExclusive(True)
-        time_row = QGridLayout()
+        self.times_box = QGroupBox()
+        self.times_box.setObjectName("consult-times")
+        self.times_box.setFlat(True)
+        self.times_box.setAccessibleName(tr("Best time to call"))
+        time_row = QGridLayout(self.times_box)
+        time_row.setContentsMargins(0, 0, 0, 0)
         time_row.setSpacing(12)
         for index, (value, label) in enumerate(TIME_CHOICES):
-            button = QPushButton(tr(label))
+            button = QRadioButton(tr(label))
             button.setObjectName(f"consult-time-{value}")
             button.setCheckable(True)
             button.setProperty("value", str(value))
@@ -113,7 +125,8 @@ class ConsultScreen(Screen):
         self.error = QLabel()
         self.error.setObjectName("consult-error")
         self.error.setWordWrap(True)
-        self.error.setAccessibleName(tr("Error"))
+        self._error_word = tr("Error")
+        self.error.setAccessibleName(self._error_word)
         self.submit_button = QPushButton(tr("Send my request"))
         self.submit_button.setObjectName("consult-submit")
         self.submit_button.setProperty("role", "cta")
@@ -124,7 +137,7 @@ class ConsultScreen(Screen):
         self._add_field(fields, "name", tr("Your name"), self.name)
         self._add_field(fields, "phone", tr("Phone number"), self.phone)
         times, times_block = self._block((40, 8, 16, 16))
-        self._add_field(times, "best_time", tr("Best time to call"), time_row)
+        self._add_field(times, "best_time", tr("Best time to call"), self.times_box)
 
         self.letters = LetterKeyboard(tr)
         self.letters.typed.connect(self._type_letter)
@@ -177,6 +190,15 @@ class ConsultScreen(Screen):
 
     def spoken_title(self) -> str:
         return self._title
+
+    def spoken_instructions(self) -> str:
+        return f"{self._intro} {self._instructions}"
+
+    def _set_error(self, text: str) -> None:
+        """The summary line under the form; screen readers hear its message, not "Error"."""
+        self.error.setText(text)
+        self.error.setAccessibleName(text or self._error_word)
+        self.error.setAccessibleDescription(text)
 
     def apply_look(self, palette: Palette, text_size: str) -> None:
         self._place_blocks(stacked=text_size != "default")
@@ -300,7 +322,10 @@ class ConsultScreen(Screen):
             label.setText(self._tr(MESSAGES[error.code]) if error else "")
             if error and first is None:
                 first = label.text()
-        self.error.setText(first or "")
+        self._set_error(first or "")
+        messages = [lbl.text() for lbl in self.field_errors.values() if lbl.text()]
+        if messages:
+            self.announced.emit(" ".join(messages))
         if result.error_for("name"):
             self.focus_field(self.name)
         elif result.error_for("phone"):
@@ -312,7 +337,7 @@ class ConsultScreen(Screen):
             label.hide()
             label.clear()
             remaining = [lbl.text() for lbl in self.field_errors.values() if lbl.isVisible()]
-            self.error.setText(remaining[0] if remaining else "")
+            self._set_error(remaining[0] if remaining else "")
 
     def _stored(self, _result: object) -> None:
         self._in_flight = False
@@ -323,12 +348,13 @@ class ConsultScreen(Screen):
         self._in_flight = False
         self.submit_button.setEnabled(True)
         self.submit_button.setText(self._tr("Send my request"))
-        self.error.setText(
+        self._set_error(
             self._tr(
                 "Sorry, your request could not be saved. Please try again, "
                 "or ask the front desk for help."
             )
         )
+        self.announced.emit(self.error.text())
 
     # --- state ----------------------------------------------------------------------------
     def reset(self) -> None:
@@ -345,12 +371,17 @@ class ConsultScreen(Screen):
         for label in self.field_errors.values():
             label.hide()
             label.clear()
-        self.error.clear()
+        self._set_error("")
         self.submit_button.setEnabled(True)
         self.submit_button.setText(self._tr("Send my request"))
         self.letters.reset()
         self._scroll.verticalScrollBar().setValue(0)
-        self.focus_field(self.name)
+        if self.isVisible():
+            self.focus_field(self.name)
+        else:  # a hidden field keeps no focus: keys go to the screen now shown
+            if self.focusWidget() is not None and self.focusWidget().hasFocus():
+                self.focusWidget().clearFocus()
+            self.keyboards.setCurrentWidget(self.letters)
 
     def entered(self) -> None:
         if not self._available():

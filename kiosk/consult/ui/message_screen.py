@@ -68,6 +68,9 @@ class MessageScreen(Screen):
     def spoken_title(self) -> str:
         return self.message.text()
 
+    def spoken_instructions(self) -> str:
+        return " ".join(label.text() for label in self.lines)
+
 
 def _centred(text: str, name: str) -> QLabel:
     label = QLabel(text)

@@ -39,9 +39,9 @@ class HomeScreen(Screen):
         title = QLabel(self._title)
         title.setObjectName("screen-title")
         title.setWordWrap(True)
-        welcome = QLabel(
-            tr("Learn about dry needling at your own pace. Tap a topic to start reading.")
-        )
+        self._welcome = tr(
+            "Learn about dry needling at your own pace. Tap a topic to start reading.")
+        welcome = QLabel(self._welcome)
         welcome.setObjectName("welcome")
         welcome.setWordWrap(True)
 
@@ -87,6 +87,9 @@ class HomeScreen(Screen):
 
     def spoken_title(self) -> str:
         return self._title
+
+    def spoken_instructions(self) -> str:
+        return self._welcome
 
     def finish_building(self) -> None:
         """Puts the page in its scroll area."""

@@ -41,11 +41,9 @@ class EducationScreens:
                 [s.id for s in content.sections])
 
     def speaker(self, window: KioskWindow) -> Speaker:
-        """The sections' speaker, made when the first section is built."""
+        """The window's speaker (speech mode shares it), made when the first section is built."""
         if self._speaker is None:
-            from kiosk.shell.ui.speech import Speaker
-
-            self._speaker = Speaker(self._speech_engine, window)
+            self._speaker = window.speaker
         return self._speaker
 
     def speech_state(self) -> str:

@@ -7,10 +7,12 @@ import re
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -28,24 +30,49 @@ from kiosk.shell.ui.touch import SwipeDetector, kinetic_scroll_area
 READING_WIDTH = 1040
 
 
-class MarkdownLabel(QLabel):
-    """Shows Markdown with Qt's own renderer; never selectable, never a link target."""
+class MarkdownLabel(QTextBrowser):
+    """Shows Markdown with Qt's own renderer as read-only text: screen readers get a text
+    interface (headings, paragraphs, list items), not one label named with the whole
+    section. Never selectable, never a link target, never scrolled on its own: it is as
+    tall as its text, and the section's page scrolls."""
 
     def __init__(self, markdown: str, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
-        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setReadOnly(True)
+        self.setOpenLinks(False)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.setWordWrap(True)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(0)
         document = QTextDocument()
         document.setMarkdown(markdown)
         self._plain = document.toPlainText()
-        self.setText(_airy_html(document))
-        self.setAccessibleName(self._plain)
+        self.setHtml(_airy_html(document))
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
 
-    def toPlainText(self) -> str:  # noqa: N802 - mirrors QTextEdit for readers and tests
+    def toPlainText(self) -> str:  # noqa: N802 - the text as read, without the layout's breaks
         return self._plain
+
+    def text(self) -> str:
+        """As QLabel.text() did when the section body was a label: the text as read."""
+        return self._plain
+
+    def _fit(self, size=None) -> None:
+        height = round(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - the page scrolls, not the text
+        event.ignore()
 
 
 def _airy_html(document: QTextDocument) -> str:
@@ -83,6 +110,7 @@ class MechanismCard(QWidget):
         self.button.setAccessibleName(card.title)
         self.button.setAccessibleDescription(tr("Tap to read more"))
         self.detail = MarkdownLabel(card.body, "card-detail")
+        self.detail.setAccessibleName(card.title)
         self.detail.setProperty("card", number)
         self.detail.setVisible(False)
         self.button.toggled.connect(self.detail.setVisible)
@@ -133,13 +161,16 @@ class SectionScreen(Screen):
         self.read_button.setCheckable(True)
         self.read_button.setIconSize(QSize(32, 32))
         self.read_button.setAccessibleName(tr("Read this page aloud"))
+        self.read_button.setProperty("reads_aloud", True)  # speech mode lets it speak
         self.read_button.toggled.connect(self._toggle_reading)
         self._stop_text, self._read_text = tr("Stop reading"), tr("Read aloud")
+        self._instructions = tr("Choose Read aloud to hear this page.")
         if read_aloud:
             read_aloud.speaking_changed.connect(self._speaking_changed)
             read_aloud.availability_changed.connect(self._availability_changed)
 
         self.body = MarkdownLabel(section.body, "section-body")
+        self.body.setAccessibleName(section.title)
 
         inner = QWidget()
         inner.setObjectName("scroll-content")
@@ -228,6 +259,9 @@ class SectionScreen(Screen):
 
     def spoken_title(self) -> str:
         return self.section.title
+
+    def spoken_instructions(self) -> str:
+        return self._instructions if not self.read_button.isHidden() else ""
 
     def left(self) -> None:
         if self.read_button.isChecked():

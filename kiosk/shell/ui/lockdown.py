@@ -148,6 +148,9 @@ class LockedWindow(QWidget):
         elif self.isVisible():
             self._fit_available()
 
+    def escape_pressed(self) -> None:
+        """Escape was refused as an escape hatch; a window may give it a meaning of its own."""
+
     def release(self) -> None:
         """Staff chose to leave kiosk mode: the window may now be closed."""
         self.kiosk_mode = False
@@ -166,6 +169,8 @@ class LockedWindow(QWidget):
     def event(self, event: QEvent) -> bool:
         if _is_escape_hatch(self.kiosk_mode, event):
             event.accept()
+            if _is_escape_press(event):
+                self.escape_pressed()
             return True
         return super().event(event)
 
@@ -183,6 +188,13 @@ def _is_escape_hatch(kiosk_mode: bool, event: QEvent) -> bool:
             and event.key() in _blocked_keys())
 
 
+def _is_escape_press(event: QEvent) -> bool:
+    from PySide6.QtCore import Qt
+
+    return (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape
+            and not event.isAutoRepeat())
+
+
 class KeyLock(QObject):
     """Installed on the application in kiosk mode so no child widget ever sees Escape or Alt+F4."""
 
@@ -191,4 +203,8 @@ class KeyLock(QObject):
         self._window = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        return _is_escape_hatch(self._window.kiosk_mode, event)
+        if not _is_escape_hatch(self._window.kiosk_mode, event):
+            return False
+        if _is_escape_press(event):
+            self._window.escape_pressed()  # Escape means Back to a visitor, never "leave"
+        return True

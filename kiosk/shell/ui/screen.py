@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.shell.theme import Palette
@@ -17,6 +18,10 @@ from kiosk.shell.theme import Palette
 class Screen(QWidget):
     """A screen of the kiosk window. The defaults suit a screen that keeps no visitor state."""
 
+    #: Something speech mode should say now (an error, "digit entered"), in the screen's
+    #: language; a message id is translated by the window, translated text passes as it is.
+    announced = Signal(str)
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.setProperty("screen", True)  # the stylesheet paints every screen's background
@@ -24,6 +29,11 @@ class Screen(QWidget):
     def spoken_title(self) -> str:
         """What the screen is called, for speech and screen readers."""
         return self.accessibleName()
+
+    def spoken_instructions(self) -> str:
+        """What a visitor does here, said after the title when the screen is shown in
+        speech mode and by the help key (F1 or ?)."""
+        return ""
 
     def entered(self) -> None:
         """The window has just shown this screen."""

@@ -51,9 +51,13 @@ class TopBar(QFrame):
         self.contrast_button = self._button("contrast-toggle")
         self.contrast_button.setCheckable(True)
         self.lang_button = self._button("lang-toggle")
+        # Speech mode: an icon alone keeps the bar compact; its name is for screen readers.
+        self.speech_button = self._button("speech-mode")
+        self.speech_button.setCheckable(True)
         controls = QHBoxLayout()
         controls.setSpacing(12)
-        for button in (self.lang_button, self.text_size_button, self.contrast_button):
+        for button in (self.lang_button, self.text_size_button, self.contrast_button,
+                       self.speech_button):
             controls.addWidget(button)
         bar = QHBoxLayout(self)
         bar.setContentsMargins(24, 10, 24, 10)
@@ -82,7 +86,13 @@ class TopBar(QFrame):
         for button, text in ((self.nav_back, tr("Back")), (self.nav_home, tr("Home"))):
             button.setText(text)
             button.setAccessibleName(text)
-        self.staff_trigger.setAccessibleName(self.clinic_name.text())
+        # The hidden staff entrance is the clinic's logo to patients, not a button named
+        # after the clinic: screen readers hear what it is for.
+        self.staff_trigger.setAccessibleName(tr("Staff only: press and hold"))
+        self.speech_button.setAccessibleName(tr("Speech"))
+        self.speech_button.setAccessibleDescription(
+            tr("Speaks everything on the screen. Key F2."))
+        self.speech_button.setToolTip(tr("Speech"))
         self.text_size_button.setText(tr("Text"))
         self.text_size_button.setAccessibleName(steps[text_size])
         self.text_size_button.setToolTip(steps[text_size])
@@ -102,3 +112,5 @@ class TopBar(QFrame):
             icon("mdi6.contrast-circle", palette.accent, on_color=palette.accent_text)
         )
         self.lang_button.setIcon(icon("mdi6.translate", palette.accent))
+        self.speech_button.setIcon(
+            icon("mdi6.account-voice", palette.accent, on_color=palette.accent_text))

@@ -44,11 +44,15 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
 
 def kinetic_scroll_area(content: QWidget) -> QScrollArea:
     """A frameless page that scrolls ``content`` vertically by finger."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QScrollArea
 
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
+    # A tap on a key that takes no focus must leave it where it was (the field being typed
+    # in), not hand it to the page; Tab moves between the page's controls, not to the page.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setWidget(content)
     make_kinetic(area)
     return area

@@ -31,8 +31,10 @@ from kiosk.shell.navigation import HOME, Navigator
 from kiosk.shell.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.shell.ui.first_frame import after_first_paint
 from kiosk.shell.ui.idle_guard import IdleGuard
+from kiosk.shell.ui.keyboard import keyboard_command, keyboard_focus_only
 from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
 from kiosk.shell.ui.screen import Screen, ScreenFactory, ScreenPlan
+from kiosk.shell.ui.speech_bar import SpeechBar
 from kiosk.shell.ui.top_bar import TopBar
 from kiosk.shell.ui.touch import TouchIntent, no_context_menus
 
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
 
     from kiosk.shell.ui.attract import AttractScreen
     from kiosk.shell.ui.idle_warning import IdleWarning
+    from kiosk.shell.ui.speech import Speaker
+    from kiosk.shell.ui.speech_mode import SpeechMode
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +93,8 @@ class KioskWindow(LockedWindow):
         self.attract: AttractScreen | None = None  # made the first time it is due
         #: What each finger meant (tap, scroll, swipe, nothing); on the QWindow from first paint.
         self.touch_intent = TouchIntent(self)
+        self._speaker: Speaker | None = None
+        self._speech_mode: SpeechMode | None = None
 
         self.top_bar = TopBar(config.clinic.name)
         bar = self.top_bar
@@ -98,11 +104,15 @@ class KioskWindow(LockedWindow):
         bar.text_size_button.clicked.connect(self.cycle_text_size)
         bar.contrast_button.clicked.connect(self.toggle_contrast)
         bar.lang_button.clicked.connect(self.toggle_language)
+        bar.speech_button.clicked.connect(self.toggle_speech_mode)
+        bar.speech_button.setVisible(config.kiosk.speech_engine != "none")
+        self.speech_bar = SpeechBar()
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
+        layout.addWidget(self.speech_bar)
         layout.addWidget(self.stack, 1)
 
         self.idle = IdleGuard(
@@ -115,8 +125,13 @@ class KioskWindow(LockedWindow):
         # Styled before the screens exist, so each widget is polished once, not twice.
         self._look = stylesheet(self.theme, self.text_size)
         self.top_bar.setStyleSheet(self._look)
+        self.speech_bar.setStyleSheet(self._look)
         self._build_screens()
         self.top_bar.set_icons(self.palette_)
+        self.speech_bar.set_icons(self.palette_)
+        # When the window is first activated Qt focuses this, not the first control it
+        # finds: no control starts with a focus ring (nor the hidden staff trigger).
+        self.setFocus()
         # Watch for visitors as soon as Home is on the glass; finish building just after.
         after_first_paint(self, self._install_filters)
         after_first_paint(self, self._build_in_turns, DEFERRED_BUILD_MS)
@@ -166,6 +181,76 @@ class KioskWindow(LockedWindow):
 
     def _label_top_bar(self) -> None:
         self.top_bar.set_labels(self.tr_, self.language, self.text_size, self.theme)
+        self.top_bar.speech_button.setChecked(self.speech_on)
+        self.speech_bar.set_labels(self.tr_)
+
+    # --- speech -------------------------------------------------------------------------
+    @property
+    def speaker(self) -> Speaker:
+        """The kiosk's one speaker (read aloud and speech mode), made on first use."""
+        if self._speaker is None:
+            from kiosk.shell.ui.speech import Speaker
+
+            self._speaker = Speaker(self.config.kiosk.speech_engine, self)
+            self._speaker.availability_changed.connect(self._speech_available)
+        return self._speaker
+
+    @property
+    def speech_mode(self) -> SpeechMode:
+        if self._speech_mode is None:
+            from kiosk.shell.ui.speech_mode import SpeechMode
+
+            mode = SpeechMode(self, lambda: self.speaker, lambda: self.tr_, self.idle.poke)
+            mode.changed.connect(self._speech_mode_changed)
+            self._speech_mode = mode
+        return self._speech_mode
+
+    @property
+    def speech_on(self) -> bool:
+        return self._speech_mode is not None and self._speech_mode.on
+
+    def toggle_speech_mode(self) -> None:
+        self.speech_mode.toggle()
+        self.top_bar.speech_button.setChecked(self.speech_on)
+        if self.speech_on:
+            self._say_screen(just_on=True)
+
+    def _speech_mode_changed(self, on: bool) -> None:
+        self.top_bar.speech_button.setChecked(on)
+        self.speech_bar.setVisible(on)
+
+    def _speech_available(self, available: bool) -> None:
+        """The engine turned out unable to speak (or able again): hide what needs it."""
+        self.top_bar.speech_button.setVisible(available)
+        if not available and self._speech_mode is not None:
+            self._speech_mode.reset()
+
+    def _say_screen(self, just_on: bool = False) -> None:
+        screen = self.stack.currentWidget()
+        if self.speech_on and isinstance(screen, Screen):
+            self.speech_mode.screen_shown(screen.spoken_title(), screen.spoken_instructions(),
+                                          just_on)
+            focused = QApplication.focusWidget()
+            if focused is not None and focused is not self and screen.isAncestorOf(focused):
+                self.speech_mode.say(self.speech_mode.describe(focused))
+
+    def help(self) -> None:
+        """F1 or ?: where the visitor is and what they can do, spoken even with speech off."""
+        from kiosk.shell.speech_mode import help_text
+
+        screen = self.stack.currentWidget()
+        focused = QApplication.focusWidget()
+        control = (self.speech_mode.describe(focused)
+                   if focused is not None and focused is not self else "")
+        if isinstance(screen, Screen) and self.speaker.available():
+            self.speech_mode.say_anyway(help_text(self.tr_, screen.spoken_title(),
+                                                  screen.spoken_instructions(), control))
+
+    def _speak_countdown(self, seconds: int, first: bool = False) -> None:
+        if self.speech_on:
+            from kiosk.shell.speech_mode import countdown
+
+            self.speech_mode.say(countdown(self.tr_, seconds, first))
 
     # --- building -----------------------------------------------------------------------
     def _build_screens(self) -> None:
@@ -261,6 +346,7 @@ class KioskWindow(LockedWindow):
         screen.finish_building()
         self._paints_background(screen)
         no_context_menus(screen)
+        keyboard_focus_only(screen)
 
     @staticmethod
     def _paints_background(screen: Screen) -> None:
@@ -278,12 +364,23 @@ class KioskWindow(LockedWindow):
         self._finished = True
         self.idle_warning = IdleWarning(self, self.tr_)
         self.idle_warning.setStyleSheet(self._look)
+        # Speech first: the question is said before the button that takes the focus.
+        self.idle.warning_started.connect(lambda s: self._speak_countdown(s, first=True))
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
         self.idle.countdown.connect(self.idle_warning.set_seconds)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle_warning.continue_chosen.connect(self.idle.poke)
+        self.idle.countdown.connect(self._speak_countdown)
+        self.speech_bar.buttons["speech-louder"].clicked.connect(lambda: self.change_volume(+1))
+        self.speech_bar.buttons["speech-softer"].clicked.connect(lambda: self.change_volume(-1))
+        self.speech_bar.buttons["speech-faster"].clicked.connect(lambda: self.change_rate(+1))
+        self.speech_bar.buttons["speech-slower"].clicked.connect(lambda: self.change_rate(-1))
         self._install_filters()
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Keys reach the window when nothing else has the focus; a tap never takes the focus
+        # from the field being typed in (the on-screen keys take none).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        keyboard_focus_only(self.top_bar)
+        keyboard_focus_only(self.speech_bar)
         self.top_bar.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         no_context_menus(self)
 
@@ -320,12 +417,15 @@ class KioskWindow(LockedWindow):
         watchers = list(self._watchers)
         for watcher in watchers:
             app.removeEventFilter(watcher)
+        speech_paused = self._speech_mode is not None and self._speech_mode.pause_filter()
         try:
             yield
         finally:
             if not self._leaving:
                 for watcher in watchers:
                     app.installEventFilter(watcher)
+                if speech_paused:
+                    self._speech_mode.resume_filter()
 
     @property
     def screens(self) -> dict[str, Screen]:
@@ -372,10 +472,16 @@ class KioskWindow(LockedWindow):
         if self._finished:  # else _finish_first_screens() does it
             self._paints_background(screen)
             no_context_menus(screen)
+            keyboard_focus_only(screen)
+        screen.announced.connect(self._announce)
         self._restyle(screen)
         (self._screens if screens is None else screens)[name] = screen
         if self.stack.indexOf(screen) < 0:  # a screen shared by every language joins once
             self.stack.addWidget(screen)
+
+    def _announce(self, text: str) -> None:
+        if self.speech_on and self.sender() is self.stack.currentWidget():
+            self.speech_mode.announce(text)
 
     def apply_look(self) -> None:
         """The visitor changed the text size or contrast: the top bar and the visible screen
@@ -385,6 +491,9 @@ class KioskWindow(LockedWindow):
             if self.top_bar.styleSheet() != self._look:
                 self.top_bar.setStyleSheet(self._look)
             self.top_bar.set_icons(self.palette_)
+            if self.speech_bar.styleSheet() != self._look:
+                self.speech_bar.setStyleSheet(self._look)
+            self.speech_bar.set_icons(self.palette_)
             if self.idle_warning is not None and self.idle_warning.styleSheet() != self._look:
                 self.idle_warning.setStyleSheet(self._look)
             self._stale = set(self._all_screens())
@@ -399,15 +508,52 @@ class KioskWindow(LockedWindow):
         self._stale.discard(screen)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        """Enter activates the focused control, as Space does: keyboards and switch devices."""
-        from PySide6.QtCore import Qt
-
-        focused = QApplication.focusWidget()
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and isinstance(focused, QAbstractButton) and focused.isEnabled()):
-            focused.animateClick()
+        """Every function by keyboard or keypad alone (keys a focused field or control did not
+        take arrive here): see ``keyboard_command``."""
+        command = keyboard_command(event, QApplication.focusWidget())
+        if command is None:
+            super().keyPressEvent(event)
             return
-        super().keyPressEvent(event)
+        self.run_key_command(command)
+
+    def run_key_command(self, command: str) -> None:
+        focused = QApplication.focusWidget()
+        if command == "activate" and isinstance(focused, QAbstractButton):
+            if focused.isEnabled():
+                focused.animateClick()
+        elif command == "next":
+            self.focusNextChild()
+        elif command == "previous":
+            self.focusPreviousChild()
+        elif command == "back":
+            if self.navigator.can_go_back:
+                self.go_back()
+        elif command == "home":
+            self.go_home()
+        elif command == "speech":
+            self.toggle_speech_mode()
+        elif command == "help":
+            self.help()
+        elif command == "read-back":
+            self.speech_mode.read_back()
+        elif command in ("louder", "softer"):
+            self.change_volume(+1 if command == "louder" else -1)
+        elif command in ("faster", "slower"):
+            self.change_rate(+1 if command == "faster" else -1)
+
+    def escape_pressed(self) -> None:
+        """Kiosk mode blocks Escape as an escape hatch; to a visitor it means Back."""
+        self.run_key_command("back")
+
+    def change_volume(self, direction: int) -> None:
+        from kiosk.shell.speech_mode import VOLUME_STEP
+
+        self.speech_mode.louder(direction * VOLUME_STEP)
+
+    def change_rate(self, direction: int) -> None:
+        from kiosk.shell.speech_mode import RATE_STEP
+
+        self.speech_mode.faster(direction * RATE_STEP)
 
     # --- navigation ---------------------------------------------------------------------
     def current_screen(self) -> str:
@@ -448,11 +594,14 @@ class KioskWindow(LockedWindow):
         clinic = self.config.clinic.name
         self.setWindowTitle(clinic if name == HOME else f"{clinic} — {screen.spoken_title()}")
         screen.entered()
+        self._say_screen()
 
     # --- idle ----------------------------------------------------------------------------
     def is_pristine(self) -> bool:
         """True when the kiosk looks exactly as it does for a new visitor."""
         if self.navigator.current != HOME or self.navigator.can_go_back:
+            return False
+        if self.speech_on:
             return False
         if (self.language, self.theme, self.text_size) != (
             self.config.kiosk.language,
@@ -469,6 +618,8 @@ class KioskWindow(LockedWindow):
             self.idle_warning.hide()
         look_changed = (self.theme, self.text_size) != ("calm", "default")
         self.theme, self.text_size = "calm", "default"
+        if self._speech_mode is not None:
+            self._speech_mode.reset()
         self._label_top_bar()
         if self.language != self.config.kiosk.language:
             self.language = self.config.kiosk.language

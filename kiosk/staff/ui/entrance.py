@@ -70,12 +70,16 @@ class DeferredScreen(Screen):
     def built(self) -> Screen:
         if self.content is None:
             self.content = self._build()
+            self.content.announced.connect(self.announced)  # speech mode hears the pad
             self.layout().addWidget(self.content)
             self.content.show()  # now, not at the next event-loop turn: it is on screen
         return self.content
 
     def spoken_title(self) -> str:
         return self._title
+
+    def spoken_instructions(self) -> str:
+        return self.content.spoken_instructions() if self.content is not None else ""
 
     def entered(self) -> None:
         self.built().entered()

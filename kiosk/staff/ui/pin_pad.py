@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from kiosk.callback_queue.model import StaffAccount
+from kiosk.shell.speech_mode import DIGIT_ENTERED
 from kiosk.shell.ui.screen import Screen
+from kiosk.shell.ui.speech_mode import PRIVATE
 from kiosk.staff.access import DEMO_PIN, PinGate, PinSource
 from kiosk.staff.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinAttempt
 
@@ -198,12 +200,10 @@ class PinPadScreen(Screen):
         self.cancel_button.setObjectName("pin-cancel")
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.setVisible(can_cancel)
         self.hint = QLabel()
         self.hint.setObjectName("muted")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
-        self._show_hint()
 
         panel = QWidget()
         panel.setMinimumWidth(PANEL_WIDTH)
@@ -230,12 +230,15 @@ class PinPadScreen(Screen):
         outer.addStretch(1)
         self.keys_panel.setFixedWidth(PANEL_WIDTH)
         self._show_members()
+        # Only now that they have a parent: a parentless widget made visible is a window.
+        self.cancel_button.setHidden(not can_cancel)
+        self._show_hint()
         self._update()
 
     def _show_hint(self) -> None:
         demo = self._gate.source is PinSource.DEMO
         self.hint.setText(f"Demo mode: the staff PIN is {DEMO_PIN}." if demo else "")
-        self.hint.setVisible(demo)
+        self.hint.setHidden(not demo)
 
     # --- the name step ------------------------------------------------------------------------
     def _needs_name(self) -> bool:
@@ -305,8 +308,15 @@ class PinPadScreen(Screen):
     def chosen(self) -> str | None:
         return self._chosen
 
+    def spoken_title(self) -> str:
+        return "Staff only"
+
+    def spoken_instructions(self) -> str:
+        return self.prompt.text()  # "Tap your name" or "Enter the staff PIN"
+
     def _digit_key(self, digit: str) -> QPushButton:
         key = _key(digit, f"pin-{digit}", digit)
+        key.setProperty(PRIVATE, True)  # speech mode never says which digit
         key.clicked.connect(lambda _=False, d=digit: self.press(d))
         self.keys[digit] = key
         return key
@@ -318,11 +328,13 @@ class PinPadScreen(Screen):
             if not self._gate.locked_for_s(self._chosen):
                 self.message.clear()
             self._update()
+            self.announced.emit(DIGIT_ENTERED)  # never the digit
 
     def backspace(self) -> None:
-        if self._accepting():
+        if self._accepting() and self._digits:
             self._digits = self._digits[:-1]
             self._update()
+            self.announced.emit("Deleted")
 
     def submit(self) -> None:
         if not self._accepting() or len(self._digits) < PIN_MIN_DIGITS:
@@ -376,6 +388,7 @@ class PinPadScreen(Screen):
         else:
             self.message.setText(f"Wrong PIN. {attempt.attempts_left} tries left.")
         self._update()
+        self.announced.emit(self.message.text())
 
     def _show_lock(self) -> None:
         """Show the lock-out's countdown, or end it; runs every second while locked."""

@@ -128,7 +128,7 @@ def test_controls_are_on_every_screen_and_language_on_home(qtbot, kiosk):
 
 def test_text_size_control_makes_section_text_about_1_6_times_larger(qtbot, kiosk):
     kiosk.show_screen("section-what-is")
-    body = kiosk.screens["section-what-is"].findChild(QLabel, "section-body")
+    body = kiosk.screens["section-what-is"].findChild(QWidget, "section-body")
     before = body.fontInfo().pixelSize()
     for _ in range(2):
         qtbot.mouseClick(kiosk.findChild(QAbstractButton, "text-size"), Qt.MouseButton.LeftButton)
