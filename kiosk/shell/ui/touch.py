@@ -162,6 +162,12 @@ class TouchIntent(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
+        # Nothing on the kiosk is double-clicked. Qt would make a second quick tap a double
+        # click delivered only to the widget the first tap pressed, so a patient tapping a
+        # card just after the tile that opened its section would find the tap lost.
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.styleHints().setMouseDoubleClickInterval(0)
         self._start: QPointF | None = None  # the first finger, global position
         self._first_id = -1
         self._fingers = 0
@@ -195,7 +201,7 @@ class TouchIntent(QObject):
         self._first_id = points[0].id() if points else -1
         self._start = points[0].globalPosition() if points else None
         self._press_seen = False
-        self._void = self._fingers > 1 or _fling_running()
+        self._void = self._fingers > 1 or _fling_running(self._window)
 
     def _follow(self, event) -> None:
         if self._start is None:
@@ -282,10 +288,17 @@ class TouchIntent(QObject):
             widget = widget.parentWidget()
 
 
-def _fling_running() -> bool:
+def _fling_running(window: QWidget) -> bool:
+    """Whether a page of ``window`` is still moving. QScroller's list is the whole
+    application's: a scroller of another window (one closed mid-fling, say) is not ours."""
     from PySide6.QtWidgets import QScroller
 
-    return any(s.state() == QScroller.State.Scrolling for s in QScroller.activeScrollers())
+    for scroller in QScroller.activeScrollers():
+        target = scroller.target()
+        if (scroller.state() == QScroller.State.Scrolling and isinstance(target, QWidget)
+                and target.isVisible() and window.isAncestorOf(target)):
+            return True
+    return False
 
 
 _MOUSE_KINDS = (
