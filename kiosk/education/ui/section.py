@@ -150,6 +150,7 @@ class SectionScreen(Screen):
         centred.addWidget(page)
         column = QVBoxLayout(page)
         column.setContentsMargins(56, 32, 56, 40)
+        self._column = column
         column.setSpacing(24)
         column.addLayout(heading)
         column.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -199,6 +200,13 @@ class SectionScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API: a portrait tablet
+        super().resizeEvent(event)
+        side = 56 if self.width() >= 900 else 20
+        self._column.setContentsMargins(side, 32, side, 40)
+        # Narrow and large: the title's words need the icon's room.
+        self._title_icon.setVisible(self.width() >= 700)
 
     def text_to_read(self) -> str:
         parts = [self.section.title, self.body.toPlainText()]
