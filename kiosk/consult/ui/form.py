@@ -217,7 +217,7 @@ class ConsultScreen(Screen):
         self.letters.set_narrow(not side_by_side and room < qwerty - 12,
                                 tight=self._text_size == "default")
         self.keyboards.setMinimumWidth(qwerty - 12 if side_by_side else 0)
-        self._place_fields(inline=not side_by_side and caption + 300 <= room)
+        self._place_fields(inline=not side_by_side and caption + 240 <= room)
         buttons = self.times.buttons()
         for button in buttons:  # equal shares of the row, never less than the word
             button.setMinimumWidth(0)

@@ -24,8 +24,10 @@ from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.speech import Speaker
 from kiosk.shell.ui.touch import SwipeDetector, kinetic_scroll_area
 
-# Long lines are hard to follow; beyond this the text column stays centred.
+# Long lines are hard to follow; beyond this the text column stays centred. In body-text
+# ems, so a big panel's bigger text keeps the same words to a line.
 READING_WIDTH = 1040
+READING_EMS = 43
 
 
 class MarkdownLabel(QLabel):
@@ -145,6 +147,7 @@ class SectionScreen(Screen):
         inner.setObjectName("scroll-content")
         page = QWidget()
         page.setMaximumWidth(READING_WIDTH)
+        self._page = page
         centred = QHBoxLayout(inner)
         centred.setContentsMargins(0, 0, 0, 0)
         centred.addWidget(page)
@@ -207,6 +210,7 @@ class SectionScreen(Screen):
         self._column.setContentsMargins(side, 32, side, 40)
         # Narrow and large: the title's words need the icon's room.
         self._title_icon.setVisible(self.width() >= 700)
+        self._page.setMaximumWidth(max(READING_WIDTH, READING_EMS * self.font().pixelSize()))
 
     def text_to_read(self) -> str:
         parts = [self.section.title, self.body.toPlainText()]
@@ -242,6 +246,7 @@ class SectionScreen(Screen):
             self.read_button.setChecked(False)
 
     def apply_look(self, palette: Palette, text_size: str) -> None:
+        self._page.setMaximumWidth(max(READING_WIDTH, READING_EMS * self.font().pixelSize()))
         # Checked ("Stop reading"), the button is filled with the accent: the icon turns to
         # the text colour on it, or it would vanish while speaking.
         self.read_button.setIcon(icon("mdi6.volume-high", palette.accent,

@@ -50,11 +50,17 @@ class FlowLayout(QLayout):
         return QSize(width, height)
 
     def minimumSize(self) -> QSize:  # noqa: N802 - Qt API
+        """As wide as the widest item; as tall as the lines it took at its last width, so a
+        layout that ignores height-for-width still leaves room for every line."""
         size = QSize()
         for item in self._visible():
             size = size.expandedTo(item.sizeHint())
         margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        size += QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        width = self.geometry().width()
+        if width > 0:
+            size.setHeight(max(size.height(), self.heightForWidth(width)))
+        return size
 
     def _visible(self) -> list[QLayoutItem]:
         return [item for item in self._items

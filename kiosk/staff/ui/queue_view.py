@@ -181,6 +181,7 @@ class StaffQueueView(Screen):
             self.filters.addButton(button)
             filter_flow.addWidget(button)
         filter_row.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignTop)
+        self.summary.setMinimumWidth(self.summary.fontMetrics().horizontalAdvance("0 requests"))
         self.filters.buttons()[0].setChecked(True)
         self.filters.buttonClicked.connect(self._filter_chosen)
 

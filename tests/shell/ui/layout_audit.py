@@ -206,6 +206,8 @@ def run(width: int, height: int) -> dict:
             app.processEvents()
 
     settle()
+    window.ensure_built()  # the deferred building done, as a visitor's first tap finds it
+    settle()
     need = window.minimumSizeHint()
     if need.width() > width or need.height() > height:
         problems.append(f"window needs {need.width()}x{need.height()}")
