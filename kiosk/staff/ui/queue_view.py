@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -181,7 +182,11 @@ class StaffQueueView(Screen):
             self.filters.addButton(button)
             filter_flow.addWidget(button)
         filter_row.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignTop)
-        self.summary.setMinimumWidth(self.summary.fontMetrics().horizontalAdvance("0 requests"))
+        # Measured in the size _LOCAL_STYLE gives it (the style is not applied yet).
+        summary_font = QFont(self.summary.font())
+        summary_font.setPixelSize(20)
+        self.summary.setMinimumWidth(QFontMetrics(summary_font).horizontalAdvance("0 requests")
+                                     + 8)
         self.filters.buttons()[0].setChecked(True)
         self.filters.buttonClicked.connect(self._filter_chosen)
 
