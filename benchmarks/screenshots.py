@@ -18,7 +18,8 @@ SIZE = (1280, 800)
 #: (logical width, height, device pixel ratio): the glass of tests/shell/ui/test_size_matrix.py.
 GLASS = ((1024, 600, 1), (1280, 720, 1), (1280, 800, 1), (1366, 768, 1), (1920, 1080, 1),
          (2560, 1440, 1), (1920, 1080, 2), (600, 1024, 1), (800, 1280, 1), (1080, 1920, 1))
-TILE_HEIGHT = 300  # each picture on the sheet is scaled to this height
+TILE_HEIGHT = 300  # each landscape picture on the sheet is scaled to this height
+PORTRAIT_HEIGHT = 560  # and each portrait one to this
 DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo-config.toml"
 
 
@@ -111,30 +112,35 @@ def contact_sheet(out: Path) -> Path:
     rows = []
     for width, height, dpr in GLASS:
         rows.append(((width, height, dpr), glass_pictures(out, width, height, dpr)))
-    label_h, gap = 44, 24
+    label_h, gap = 40, 24
     images = [[QImage(str(p)) for p in paths] for _, paths in rows]
-    scaled = [[img.scaledToHeight(TILE_HEIGHT, Qt.TransformationMode.SmoothTransformation)
-               for img in pair] for pair in images]
+    scaled = []
+    for ((width, height, _), _), pair in zip(rows, images, strict=True):
+        tall = PORTRAIT_HEIGHT if height > width else TILE_HEIGHT
+        scaled.append([img.scaledToHeight(tall, Qt.TransformationMode.SmoothTransformation)
+                       for img in pair])
     sheet_w = max(sum(i.width() for i in pair) + gap * 3 for pair in scaled)
-    sheet_h = sum(TILE_HEIGHT + label_h + gap for _ in scaled) + gap
+    sheet_h = sum(pair[0].height() + label_h + gap for pair in scaled) + gap
     sheet = QImage(sheet_w, sheet_h, QImage.Format.Format_RGB32)
     sheet.fill(QColor("#DDE3E2"))
     painter = QPainter(sheet)
     font = QFont()
     font.setPixelSize(22)
     painter.setFont(font)
+    painter.setPen(QColor("#1B2B2A"))
     y = gap
     for ((width, height, dpr), _), pair in zip(rows, scaled, strict=True):
+        # One caption across the row: a portrait picture is too narrow for its own.
+        text = (f"{width * dpr}×{height * dpr}"
+                + (f" (device pixel ratio {dpr}, {width}×{height} logical)" if dpr > 1 else "")
+                + ": Home, then the consult form")
+        painter.drawText(QRect(gap, y, sheet_w - 2 * gap, label_h),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         x = gap
-        for image, page in zip(pair, ("Home", "consult form"), strict=True):
-            text = f"{width * dpr}×{height * dpr}" + (f" (device pixel ratio {dpr})" if dpr > 1
-                                                      else "") + f" — {page}"
-            painter.setPen(QColor("#1B2B2A"))
-            painter.drawText(QRect(x, y, image.width(), label_h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        for image in pair:
             painter.drawImage(x, y + label_h, image)
             x += image.width() + gap
-        y += TILE_HEIGHT + label_h + gap
+        y += pair[0].height() + label_h + gap
     painter.end()
     path = out / "sizes.png"
     sheet.save(str(path))

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from kiosk.callback_queue.validation import ValidationResult
 
 KEYBOARD_MAX_WIDTH = 700
+KEYBOARD_EMS = 28
 QWIDGETSIZE_MAX = 16_777_215
 TIME_CHOICES = (
     (BestTime.MORNING, N_("Morning")),
@@ -214,6 +215,9 @@ class ConsultScreen(Screen):
         longest_word = max(self._line_width(c, word) for c in captions for word in c.text().split())
         side_by_side = self._text_size == "default" and fields_room >= max(220, longest_word)
         self._place_blocks(stacked=not side_by_side)
+        # Side by side, the keyboard grows with the text (a big panel's keys are bigger).
+        widest = max(KEYBOARD_MAX_WIDTH, KEYBOARD_EMS * self.font().pixelSize())
+        self.keyboards.setMaximumWidth(widest if side_by_side else QWIDGETSIZE_MAX)
         self.letters.set_narrow(not side_by_side and room < qwerty - 12,
                                 tight=self._text_size == "default")
         self.keyboards.setMinimumWidth(qwerty - 12 if side_by_side else 0)
@@ -281,7 +285,7 @@ class ConsultScreen(Screen):
                  else [(margin, half), (margin, margin), (half, margin), (margin, margin)])
         for block, (left, right) in zip(self._blocks, sides, strict=True):
             block.layout().setContentsMargins(left, 2, right, 2)
-        self.keyboards.setMaximumWidth(QWIDGETSIZE_MAX if stacked else KEYBOARD_MAX_WIDTH)
+
 
     def _place_fields(self, inline: bool) -> None:
         """Caption beside its field (a wide column) or above it."""
