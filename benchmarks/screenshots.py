@@ -169,6 +169,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--glass"]:
         sys.exit(render_glass(*sys.argv[2:4]))
     if sys.argv[1:2] == ["--sheet"]:
+        app = QApplication.instance() or QApplication(sys.argv[:1])
         contact_sheet(Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots"))
         sys.exit(0)
     sys.exit(main(*sys.argv[1:]))

@@ -213,7 +213,9 @@ class ConsultScreen(Screen):
         captions = [c for c, _, _ in self._field_parts]
         caption = max(self._line_width(c) for c in captions)
         longest_word = max(self._line_width(c, word) for c in captions for word in c.text().split())
-        side_by_side = self._text_size == "default" and fields_room >= max(220, longest_word)
+        # In portrait the keyboard always sits under the fields, where the thumbs are.
+        side_by_side = (self._text_size == "default" and width > self.height()
+                        and fields_room >= max(220, longest_word))
         self._place_blocks(stacked=not side_by_side)
         # Side by side, the keyboard grows with the text (a big panel's keys are bigger).
         widest = max(KEYBOARD_MAX_WIDTH, KEYBOARD_EMS * self.font().pixelSize())

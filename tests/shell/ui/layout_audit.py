@@ -36,7 +36,7 @@ def screen_config(width: int, height: int, dpr: float = 1.0, scale: float = 1.0)
     path.write_text(json.dumps(spec), encoding="utf-8")
     env = {"QT_QPA_PLATFORM": f"offscreen:configfile={path}"}
     if scale != 1.0:
-        env["QT_SCALE_FACTOR"] = str(1 / scale)
+        env["QT_SCALE_FACTOR"] = str(scale)
     return env
 
 
@@ -240,6 +240,11 @@ def run(width: int, height: int) -> dict:
                         problems.append(f"{label}: body capitals {mm:.2f} mm")
                 if text_size == "default" and name == "consult":
                     form = window.screens["consult"]
+                    if height > width:  # portrait: the keyboard under the fields
+                        keys = _rect_in(form.findChild(QWidget, "touch-keyboard"), window)
+                        phone = _rect_in(form.findChild(QWidget, "consult-phone"), window)
+                        if keys.top() < phone.bottom():
+                            problems.append(f"{label}: the keyboard is not under the fields")
                     for part in ("consult-name", "consult-phone", "touch-keyboard",
                                  "consult-time-morning", "consult-time-any",
                                  "consult-consent", "consult-submit"):
