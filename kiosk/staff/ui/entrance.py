@@ -75,7 +75,9 @@ class DeferredScreen(Screen):
             if self._scrolls:  # on glass smaller than the screen needs, it scrolls
                 from kiosk.shell.ui.touch import kinetic_scroll_area
 
-                self.layout().addWidget(kinetic_scroll_area(self.content))
+                area = kinetic_scroll_area(self.content)
+                self.layout().addWidget(area)
+                area.show()  # now, as the content below: a tap may come before the next turn
             else:
                 self.layout().addWidget(self.content)
             self.content.show()  # now, not at the next event-loop turn: it is on screen
