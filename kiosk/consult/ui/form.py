@@ -115,7 +115,7 @@ class ConsultScreen(Screen):
         self.submit_button = QPushButton(tr("Send my request"))
         self.submit_button.setObjectName("consult-submit")
         self.submit_button.setProperty("role", "cta")
-        self.submit_button.setMinimumHeight(80)
+        self.submit_button.setMinimumHeight(64)
         self.submit_button.clicked.connect(self.try_submit)
 
         self._intro = intro
@@ -229,14 +229,15 @@ class ConsultScreen(Screen):
             button.setMinimumWidth(0)
             button.setMinimumWidth(self._wanted(button))
         in_a_row = sum(self._wanted(b) for b in buttons) + 12 * len(buttons)
-        # Beside the choices the caption may take two lines ("Mejor hora / para llamarle").
+        # Beside the choices the caption may take up to three lines ("Mejor hora / para
+        # llamarle").
         full = self._line_width(self._times_caption)
         caption_text = self._times_caption.text()
         words = [self._line_width(self._times_caption, w) for w in caption_text.split()]
-        caption_room = min(full, max(*words, full // 2 + 24))
+        caption_room = min(full, max(*words, full // 3 + 24))
         inline = in_a_row + caption_room <= room
         widths = [self._wanted(b) + 12 for b in buttons]
-        pairs = max(widths[0] + widths[1], widths[2] + widths[3])
+        pairs = max(widths[0], widths[2]) + max(widths[1], widths[3])  # the grid's columns
         per_row = 4 if inline or in_a_row <= room else 2 if pairs <= room else 1
         self._place_times(inline=inline, per_row=per_row)
         self._times_caption.setWordWrap(True)
@@ -282,11 +283,11 @@ class ConsultScreen(Screen):
         self._grid.setColumnStretch(0, 1)
         self._grid.setColumnStretch(1, 0)
         margin, half = self._margin, 8
-        self._header.setContentsMargins(margin, 4, margin, 0)
+        self._header.setContentsMargins(margin, 2, margin, 0)
         sides = ([(margin, margin)] * 4 if stacked
                  else [(margin, half), (margin, margin), (half, margin), (margin, margin)])
         for block, (left, right) in zip(self._blocks, sides, strict=True):
-            block.layout().setContentsMargins(left, 2, right, 2)
+            block.layout().setContentsMargins(left, 1, right, 1)
 
 
     def _place_fields(self, inline: bool) -> None:
@@ -308,6 +309,7 @@ class ConsultScreen(Screen):
     def _place_times(self, inline: bool, per_row: int) -> None:
         """The caption beside or above the four choices, in one row or two."""
         grid = self._blocks[1].layout()
+        grid.setVerticalSpacing(4)
         buttons = self.times.buttons()
         for widget in (self._times_caption, self._times_error, *buttons):
             grid.removeWidget(widget)
