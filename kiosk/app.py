@@ -326,7 +326,9 @@ def _out_of_order(config: Config, problems: list[str], kiosk_mode: bool) -> Lock
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(OutOfOrderScreen(problems, config.clinic.phone))
     no_context_menus(window)
-    window.setStyleSheet(stylesheet())
+    from kiosk.shell.ui.glass import glass_body_px
+
+    window.setStyleSheet(stylesheet(body_px=glass_body_px(None, config.kiosk.text_scale_percent)))
     if kiosk_mode:
         from PySide6.QtWidgets import QApplication
 

@@ -188,6 +188,17 @@ SCHEMA: tuple[Option, ...] = (
     ),
     Option(
         "kiosk",
+        "text_scale_percent",
+        int,
+        100,
+        "Body text size, in percent of the automatic size: capitals 4.8 mm tall at arm's "
+        "length (Section 508), larger on big screens read from farther back; the kiosk "
+        "measures the screen. Raise it where visitors read from unusually far away.",
+        minimum=50,
+        maximum=300,
+    ),
+    Option(
+        "kiosk",
         "demo",
         bool,
         False,

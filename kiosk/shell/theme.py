@@ -87,11 +87,20 @@ def contrast_ratio(foreground: str, background: str) -> float:
 BASE_SIZES = {"body": 24, "small": 20, "title": 40, "heading": 30, "button": 24, "tile": 26,
               "phone": 56}
 
+BAR_SIZES = {"bar": 22, "bar_name": 30}
 
-def stylesheet(theme: str = "calm", text_size: str = "default") -> str:
+
+def stylesheet(theme: str = "calm", text_size: str = "default",
+               body_px: int = BASE_SIZES["body"]) -> str:
+    """The look for ``theme`` and the visitor's ``text_size``; ``body_px`` is the body text's
+    size at the default text size on this glass (``kiosk.shell.glass``), every other text
+    size keeps its proportion to it."""
     palette = THEMES[theme]
-    scale = TEXT_SCALES[text_size]
+    scale = TEXT_SCALES[text_size] * body_px / BASE_SIZES["body"]
     values = {name: getattr(palette, name) for name in palette._fields}
     values.update({f"{k}_px": str(round(v * scale)) for k, v in BASE_SIZES.items()})
+    # The top bar follows the glass, never the visitor's text size (see kiosk.qss).
+    glass = body_px / BASE_SIZES["body"]
+    values.update({f"{k}_px": str(round(v * glass)) for k, v in BAR_SIZES.items()})
     template = Template(resource_path("styles", "kiosk.qss").read_text(encoding="utf-8"))
     return template.substitute(values)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from kiosk.callback_queue.validation import ValidationResult
 
 KEYBOARD_MAX_WIDTH = 700
+KEYBOARD_EMS = 28
 QWIDGETSIZE_MAX = 16_777_215
 TIME_CHOICES = (
     (BestTime.MORNING, N_("Morning")),
@@ -78,7 +79,7 @@ class ConsultScreen(Screen):
         title = QLabel(self._title)
         title.setObjectName("screen-title")
         title.setWordWrap(True)
-        self._intro = tr(
+        self._intro_text = tr(
             "Leave your name and number, and we will call you to talk about your "
             "case and see whether we are a good fit for you, and you for us."
         )
@@ -86,7 +87,7 @@ class ConsultScreen(Screen):
             "Type your name and phone number, choose the best time to call, agree to "
             "the call, then send."
         )
-        intro = QLabel(self._intro)
+        intro = QLabel(self._intro_text)
         intro.setObjectName("welcome")
         intro.setWordWrap(True)
 
@@ -98,24 +99,24 @@ class ConsultScreen(Screen):
         self.field_errors: dict[str, QLabel] = {}
 
         # One exclusive radio group, in one named grouping: screen readers hear "Best time to
-        # call, grouping" and four radio buttons in it.
+        # call, grouping" and four radio buttons in it (_place_times lays them out).
         self.times = QButtonGroup(self)
         self.times.setExclusive(True)
         self.times_box = QGroupBox()
         self.times_box.setObjectName("consult-times")
         self.times_box.setFlat(True)
         self.times_box.setAccessibleName(tr("Best time to call"))
-        time_row = QGridLayout(self.times_box)
-        time_row.setContentsMargins(0, 0, 0, 0)
-        time_row.setSpacing(12)
-        for index, (value, label) in enumerate(TIME_CHOICES):
+        choices = QGridLayout(self.times_box)
+        choices.setContentsMargins(0, 0, 0, 0)
+        choices.setHorizontalSpacing(12)
+        choices.setVerticalSpacing(4)
+        for value, label in TIME_CHOICES:
             button = QRadioButton(tr(label))
             button.setObjectName(f"consult-time-{value}")
             button.setCheckable(True)
             button.setProperty("value", str(value))
             button.setProperty("role", "choice")
             self.times.addButton(button)
-            time_row.addWidget(button, index // 2, index % 2)
 
         self.consent = WrappingCheckBox(
             tr("I agree that the clinic may call me at this number about a consult")
@@ -130,14 +131,20 @@ class ConsultScreen(Screen):
         self.submit_button = QPushButton(tr("Send my request"))
         self.submit_button.setObjectName("consult-submit")
         self.submit_button.setProperty("role", "cta")
-        self.submit_button.setMinimumHeight(80)
+        self.submit_button.setMinimumHeight(64)
         self.submit_button.clicked.connect(self.try_submit)
 
-        fields, fields_block = self._block((40, 8, 16, 0))
-        self._add_field(fields, "name", tr("Your name"), self.name)
-        self._add_field(fields, "phone", tr("Phone number"), self.phone)
-        times, times_block = self._block((40, 8, 16, 16))
-        self._add_field(times, "best_time", tr("Best time to call"), self.times_box)
+        self._intro = intro
+        self._title_label = title
+        # Each block is a grid that ``_fit`` rearranges for the glass (see below).
+        fields_block, self._field_parts = self._grid_block(), [
+            self._field_parts_for("name", tr("Your name"), self.name),
+            self._field_parts_for("phone", tr("Phone number"), self.phone)]
+        times_block = self._grid_block()
+        self._times_caption, self._times_error = self._caption_and_error(
+            "best_time", tr("Best time to call"))
+        send_block = self._grid_block()
+        self._consent_error = self._caption_and_error("consent", None)[1]
 
         self.letters = LetterKeyboard(tr)
         self.letters.typed.connect(self._type_letter)
@@ -149,24 +156,21 @@ class ConsultScreen(Screen):
         self.keyboards.setObjectName("touch-keyboard")
         self.keyboards.addWidget(self.letters)
         self.keyboards.addWidget(self.keypad)
-        self.keyboards.setMaximumWidth(KEYBOARD_MAX_WIDTH)
-        keys, keys_block = self._block((16, 8, 40, 0))
+        keys, keys_block = self._block()
         keys.addWidget(self.keyboards)
 
-        send, send_block = self._block((16, 8, 40, 16))
-        self._add_field(send, "consent", None, self.consent)
-        send.addWidget(self.error)
-        send.addWidget(self.submit_button)
-        header = QVBoxLayout()
-        header.setContentsMargins(40, 20, 40, 8)
+        self._header = header = QVBoxLayout()
         header.setSpacing(4)
         header.addWidget(title)
         header.addWidget(intro)
         self._blocks = (fields_block, times_block, keys_block, send_block)
         self._grid = QGridLayout()
-        self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(0)
+        self._stacked: tuple[bool, int] | None = None
         self._place_blocks(stacked=False)
+        self._place_fields(inline=False)
+        self._place_times(inline=False, per_row=2)
+        self._place_send(side_by_side=False)
 
         page = QWidget()
         page.setObjectName("scroll-content")
@@ -192,7 +196,7 @@ class ConsultScreen(Screen):
         return self._title
 
     def spoken_instructions(self) -> str:
-        return f"{self._intro} {self._instructions}"
+        return f"{self._intro_text} {self._instructions}"
 
     def _set_error(self, text: str) -> None:
         """The summary line under the form; screen readers hear its message, not "Error"."""
@@ -201,31 +205,183 @@ class ConsultScreen(Screen):
         self.error.setAccessibleDescription(text)
 
     def apply_look(self, palette: Palette, text_size: str) -> None:
-        self._place_blocks(stacked=text_size != "default")
+        self._text_size = text_size
+        self._fit()
 
-    def _place_blocks(self, stacked: bool) -> None:
-        """Side by side at the default text size (fields | keyboard). With larger text, one
-        column in the order a visitor works: fields, the keyboard under them, time, send."""
-        fields, times, keys, send = self._blocks
-        places = ([(fields, 0, 0), (keys, 1, 0), (times, 2, 0), (send, 3, 0)] if stacked
-                  else [(fields, 0, 0), (times, 1, 0), (keys, 0, 1), (send, 1, 1)])
-        for block in self._blocks:
-            self._grid.removeWidget(block)
-        for block, row, column in places:
-            self._grid.addWidget(block, row, column, Qt.AlignmentFlag.AlignTop)
-        for column in (0, 1):
-            self._grid.setColumnStretch(column, 0 if stacked and column else 1)
-        # Stacked, the keyboard spans the page under the fields, aligned with them.
-        keys.layout().setContentsMargins(40 if stacked else 16, 8, 40, 0)
-        self.keyboards.setMaximumWidth(QWIDGETSIZE_MAX if stacked else KEYBOARD_MAX_WIDTH)
+    # --- fitting the glass -----------------------------------------------------------------
+    # Landscape at the default text size: the fields beside the keyboard, then the best
+    # time in one row, then consent beside Send: all of it on one 1024x600 screen. Portrait
+    # or larger text: one column in the order a visitor works (fields, the keyboard under
+    # them, time, consent, Send). Captions sit beside their fields where there is room. The
+    # intro repeats Home's tile; on glass too short for it, it gives way to the form itself.
+    _text_size = "default"
+    _fitted_for: tuple[int, int, str] | None = None
+    _margin = 40
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        # The screen's own width, not the viewport's: a scroll bar coming and going must
+        # not flip the layout (and with it the scroll bar) back and forth.
+        key = (self.width(), self.height(), self._text_size)
+        if key == self._fitted_for or self.width() <= 0:
+            return
+        self._fitted_for = key
+        width = self.width()
+        self._margin = margin = 40 if width >= 1200 else 24 if width >= 700 else 12
+        # Less the scroll bar's width: large text scrolls, and the bar takes its share.
+        room = width - 2 * margin - self._scroll.verticalScrollBar().sizeHint().width()
+        qwerty = self.letters.wide_width() + 12
+        fields_room = room - qwerty
+        captions = [c for c, _, _ in self._field_parts]
+        caption = max(self._line_width(c) for c in captions)
+        longest_word = max(self._line_width(c, word) for c in captions for word in c.text().split())
+        # In portrait the keyboard always sits under the fields, where the thumbs are.
+        side_by_side = (self._text_size == "default" and width > self.height()
+                        and fields_room >= max(220, longest_word))
+        self._place_blocks(stacked=not side_by_side)
+        # Side by side, the keyboard grows with the text (a big panel's keys are bigger).
+        widest = max(KEYBOARD_MAX_WIDTH, KEYBOARD_EMS * self.font().pixelSize())
+        self.keyboards.setMaximumWidth(widest if side_by_side else QWIDGETSIZE_MAX)
+        self.letters.set_narrow(not side_by_side and room < qwerty - 12,
+                                tight=self._text_size == "default")
+        self.keyboards.setMinimumWidth(qwerty - 12 if side_by_side else 0)
+        self._place_fields(inline=not side_by_side and caption + 240 <= room)
+        buttons = self.times.buttons()
+        for button in buttons:  # equal shares of the row, never less than the word
+            button.setMinimumWidth(0)
+            button.setMinimumWidth(self._wanted(button))
+        in_a_row = sum(self._wanted(b) for b in buttons) + 12 * len(buttons)
+        # Beside the choices the caption may take up to three lines ("Mejor hora / para
+        # llamarle").
+        full = self._line_width(self._times_caption)
+        caption_text = self._times_caption.text()
+        words = [self._line_width(self._times_caption, w) for w in caption_text.split()]
+        caption_room = min(full, max(*words, full // 3 + 24))
+        inline = in_a_row + caption_room <= room
+        widths = [self._wanted(b) + 12 for b in buttons]
+        pairs = max(widths[0], widths[2]) + max(widths[1], widths[3])  # the grid's columns
+        per_row = 4 if inline or in_a_row <= room else 2 if pairs <= room else 1
+        self._place_times(inline=inline, per_row=per_row)
+        self._times_caption.setWordWrap(True)
+        self._times_caption.setMinimumWidth(caption_room if inline else 0)
+        self._place_send(side_by_side=side_by_side)
+        em = max(1, self.font().pixelSize())
+        short = self.height() < 30 * em or width < 30 * em
+        self._title_label.setProperty("compact", short)
+        self._title_label.style().unpolish(self._title_label)
+        self._title_label.style().polish(self._title_label)
+        self._fit_intro()
 
     @staticmethod
-    def _block(margins: tuple[int, int, int, int]) -> tuple[QVBoxLayout, QWidget]:
+    def _wanted(widget: QWidget) -> int:
+        return widget.sizeHint().width()
+
+    @staticmethod
+    def _line_width(label: QLabel, text: str | None = None) -> int:
+        """``text`` (the label's own by default) on one line, in the label's font."""
+        return label.fontMetrics().horizontalAdvance(label.text() if text is None else text) + 4
+
+    def _fit_intro(self) -> None:
+        page = self._scroll.widget().layout()
+        self._intro.show()
+        page.activate()
+        needed = (page.totalHeightForWidth(self.width()) if page.hasHeightForWidth()
+                  else page.totalSizeHint().height())
+        if needed > self.height():
+            self._intro.hide()
+
+    def _place_blocks(self, stacked: bool) -> None:
+        if (stacked, self._margin) == self._stacked:
+            return
+        self._stacked = (stacked, self._margin)
+        fields, times, keys, send = self._blocks
+        places = ([(fields, 0, 0, 1), (keys, 1, 0, 1), (times, 2, 0, 1), (send, 3, 0, 1)]
+                  if stacked else
+                  [(fields, 0, 0, 1), (keys, 0, 1, 1), (times, 1, 0, 2), (send, 2, 0, 2)])
+        for block in self._blocks:
+            self._grid.removeWidget(block)
+        for block, row, column, span in places:
+            self._grid.addWidget(block, row, column, 1, span, Qt.AlignmentFlag.AlignTop)
+        self._grid.setColumnStretch(0, 1)
+        self._grid.setColumnStretch(1, 0)
+        margin, half = self._margin, 8
+        self._header.setContentsMargins(margin, 2, margin, 0)
+        sides = ([(margin, margin)] * 4 if stacked
+                 else [(margin, half), (margin, margin), (half, margin), (margin, margin)])
+        for block, (left, right) in zip(self._blocks, sides, strict=True):
+            block.layout().setContentsMargins(left, 1, right, 1)
+
+
+    def _place_fields(self, inline: bool) -> None:
+        """Caption beside its field (a wide column) or above it."""
+        grid = self._blocks[0].layout()
+        for row, (caption, edit, error) in enumerate(self._field_parts):
+            for widget in (caption, edit, error):
+                grid.removeWidget(widget)
+            if inline:
+                grid.addWidget(caption, 2 * row, 0)
+                grid.addWidget(edit, 2 * row, 1)
+                grid.addWidget(error, 2 * row + 1, 1)
+            else:
+                grid.addWidget(caption, 3 * row, 0, 1, 2)
+                grid.addWidget(edit, 3 * row + 1, 0, 1, 2)
+                grid.addWidget(error, 3 * row + 2, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+    def _place_times(self, inline: bool, per_row: int) -> None:
+        """The caption beside or above the four choices, in one row or two."""
+        grid = self._blocks[1].layout()
+        grid.setVerticalSpacing(4)
+        for widget in (self._times_caption, self._times_error, self.times_box):
+            grid.removeWidget(widget)
+        choices = self.times_box.layout()
+        buttons = self.times.buttons()
+        for button in buttons:
+            choices.removeWidget(button)
+        for index, button in enumerate(buttons):
+            choices.addWidget(button, index // per_row, index % per_row)
+        for column in range(4):
+            choices.setColumnStretch(column, 1 if column < per_row else 0)
+        first = 1 if inline else 0
+        top = 0 if inline else 1
+        grid.addWidget(self._times_caption, 0, 0)
+        grid.addWidget(self.times_box, top, first)
+        grid.addWidget(self._times_error, top + 1, 0, 1, first + 1)
+        grid.setColumnStretch(0, 0 if inline else 1)
+        grid.setColumnStretch(1, 1 if inline else 0)
+
+    def _place_send(self, side_by_side: bool) -> None:
+        """Consent beside Send (a wide landscape form), or above it."""
+        grid = self._blocks[3].layout()
+        for widget in (self.consent, self._consent_error, self.error, self.submit_button):
+            grid.removeWidget(widget)
+        grid.addWidget(self.consent, 0, 0)
+        grid.addWidget(self._consent_error, 1, 0)
+        if side_by_side:
+            grid.addWidget(self.submit_button, 0, 1, Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(self.error, 2, 0, 1, 2)
+        else:
+            grid.addWidget(self.error, 2, 0)
+            grid.addWidget(self.submit_button, 3, 0)
+        grid.setColumnStretch(0, 1)
+
+    @staticmethod
+    def _block() -> tuple[QVBoxLayout, QWidget]:
         block = QWidget()
         layout = QVBoxLayout(block)
-        layout.setContentsMargins(*margins)
-        layout.setSpacing(10)
+        layout.setSpacing(6)
         return layout, block
+
+    @staticmethod
+    def _grid_block() -> QWidget:
+        block = QWidget()
+        grid = QGridLayout(block)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(6)
+        return block
 
     # --- building helpers -----------------------------------------------------------------
     def _line_edit(self, name: str, accessible: str) -> QLineEdit:
@@ -238,22 +394,22 @@ class ConsultScreen(Screen):
         edit.setDragEnabled(False)
         return edit
 
-    def _add_field(self, column: QVBoxLayout, field: str, label: str | None, widget) -> None:
-        if label:
-            caption = QLabel(label)
-            caption.setObjectName("field-label")
-            column.addWidget(caption)
-        if isinstance(widget, QWidget):
-            column.addWidget(widget)
-        else:
-            column.addLayout(widget)
+    def _caption_and_error(self, field: str, label: str | None) -> tuple[QLabel, QLabel]:
+        caption = QLabel(label or "")
+        caption.setObjectName("field-label")
+        caption.setWordWrap(True)  # "Número de teléfono" takes two lines in a narrow column
         error = QLabel()
         error.setObjectName(f"consult-{field.replace('_', '-')}-error")
         error.setProperty("role", "error")
         error.setWordWrap(True)
-        error.hide()
+        error.hide()  # hide(), never show(): it has no parent yet
         self.field_errors[field] = error
-        column.addWidget(error)
+        return caption, error
+
+    def _field_parts_for(self, field: str, label: str, edit: QLineEdit
+                         ) -> tuple[QLabel, QLineEdit, QLabel]:
+        caption, error = self._caption_and_error(field, label)
+        return caption, edit, error
 
     # --- typing ---------------------------------------------------------------------------
     def focus_field(self, edit: QLineEdit) -> None:

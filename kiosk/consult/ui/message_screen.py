@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWid
 
 from kiosk.shell.i18n import Translator
 from kiosk.shell.ui.screen import Screen
+from kiosk.shell.ui.touch import kinetic_scroll_area
 
 
 class MessageScreen(Screen):
@@ -41,7 +42,9 @@ class MessageScreen(Screen):
         column.addWidget(home, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(1)
         self._column = column
-        self._outer = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        page = QWidget()
+        page.setObjectName("scroll-content")
+        self._outer = QBoxLayout(QBoxLayout.Direction.LeftToRight, page)
         # Tight enough that the call-us screen's five lines fit a 1024×600 panel unsquashed.
         self._outer.setContentsMargins(80, 24, 80, 24)
         self._outer.setSpacing(48)
@@ -49,6 +52,10 @@ class MessageScreen(Screen):
         self._portrait: bool | None = None
         if extra is not None:
             self._place_extra(portrait=False)
+        # Centred on the glass; on glass too short for its lines (largest text), it scrolls.
+        screen = QVBoxLayout(self)
+        screen.setContentsMargins(0, 0, 0, 0)
+        screen.addWidget(kinetic_scroll_area(page))
 
     def _place_extra(self, portrait: bool) -> None:
         if self._extra is None or portrait == self._portrait:
@@ -64,6 +71,8 @@ class MessageScreen(Screen):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self._place_extra(portrait=event.size().height() > event.size().width())
         super().resizeEvent(event)
+        side = 80 if self.width() >= 900 else 24  # a portrait tablet needs the width
+        self._outer.setContentsMargins(side, 24, side, 24)
 
     def spoken_title(self) -> str:
         return self.message.text()

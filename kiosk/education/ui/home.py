@@ -1,10 +1,15 @@
-"""The Home screen: a welcome and one large tile per section, plus the consult tile."""
+"""The Home screen: a welcome and one large tile per section, plus the consult tile.
+
+The consult tile stays at the foot of the screen, outside the page that scrolls: on any
+glass and at any text size the visitor sees the call-to-action without scrolling. The
+section tiles are as tall as their words, in two columns where two fit and one where not.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.education.content import Content
@@ -45,20 +50,21 @@ class HomeScreen(Screen):
         welcome.setObjectName("welcome")
         welcome.setWordWrap(True)
 
-        grid = QGridLayout()
+        self._grid = grid = QGridLayout()
         grid.setSpacing(20)
-        for index, section in enumerate(content.sections):
-            tile = Tile(section.title, section.summary)
+        self._columns = 0
+        for section in content.sections:
+            tile = Tile(section.title, section.summary, grow=False)
             tile.setObjectName(f"tile-{section.id}")
             tile.clicked.connect(lambda _=False, sid=section.id: self.section_chosen.emit(sid))
             self._tiles[section.id] = tile
             self._icon_names[section.id] = section.icon
-            grid.addWidget(tile, index // 2, index % 2)
+        self._place_tiles(2)
 
         consult = Tile(
             tr("Request a free 15-minute phone consult"),
             tr("Leave your name and number. We will call you."),
-            role="tile-cta",
+            role="tile-cta", grow=False,
         )
         consult.setObjectName("tile-consult")
         consult.clicked.connect(self.consult_chosen)
@@ -72,8 +78,8 @@ class HomeScreen(Screen):
         column.setSpacing(20)
         column.addWidget(title)
         column.addWidget(welcome)
-        column.addLayout(grid, 1)
-        column.addWidget(consult)
+        column.addLayout(grid)
+        column.addStretch(1)
 
         # The first frame shows the page as it is; it becomes a finger-scrolled page (which
         # large text needs) right after, in finish_building(). A scroll area built before
@@ -83,7 +89,12 @@ class HomeScreen(Screen):
         self._scroll: QScrollArea | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(inner)
+        layout.setSpacing(0)
+        layout.addWidget(inner, 1)
+        foot = QVBoxLayout()
+        foot.setContentsMargins(40, 12, 40, 16)
+        foot.addWidget(consult)
+        layout.addLayout(foot)
 
     def spoken_title(self) -> str:
         return self._title
@@ -91,12 +102,48 @@ class HomeScreen(Screen):
     def spoken_instructions(self) -> str:
         return self._welcome
 
+    # --- columns ---------------------------------------------------------------------------
+    #: A tile narrower than this many body-text ems wraps its title into a tall ribbon.
+    TILE_MIN_EMS = 15
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API: the text size changed
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        em = max(1, self.font().pixelSize())
+        room = self.width() - 80 - self._grid.spacing()
+        self._place_tiles(2 if room / 2 >= self.TILE_MIN_EMS * em else 1)
+
+    def _place_tiles(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        tiles = [tile for key, tile in self._tiles.items() if key != "consult"]
+        for tile in tiles:
+            self._grid.removeWidget(tile)
+        for index, tile in enumerate(tiles):
+            self._grid.addWidget(tile, index // columns, index % columns)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """Small, also before the page is in its scroll area: the window must never grow
+        past the screen to show a page that will scroll a moment later."""
+        hint = super().minimumSizeHint()
+        return hint if self._scroll is not None else QSize(min(hint.width(), 200), 200)
+
     def finish_building(self) -> None:
         """Puts the page in its scroll area."""
         if self._scroll is not None:
             return
         self._scroll = kinetic_scroll_area(self._inner)  # takes the page from the layout
-        self.layout().addWidget(self._scroll)
+        self.layout().insertWidget(0, self._scroll, 1)
         self._scroll.show()  # now, not at the next event-loop turn: Home is on screen
         self._inner.show()
 

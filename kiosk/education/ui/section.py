@@ -26,8 +26,10 @@ from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.speech import Speaker
 from kiosk.shell.ui.touch import SwipeDetector, kinetic_scroll_area
 
-# Long lines are hard to follow; beyond this the text column stays centred.
+# Long lines are hard to follow; beyond this the text column stays centred. In body-text
+# ems, so a big panel's bigger text keeps the same words to a line.
 READING_WIDTH = 1040
+READING_EMS = 43
 
 
 class MarkdownLabel(QTextBrowser):
@@ -176,11 +178,13 @@ class SectionScreen(Screen):
         inner.setObjectName("scroll-content")
         page = QWidget()
         page.setMaximumWidth(READING_WIDTH)
+        self._page = page
         centred = QHBoxLayout(inner)
         centred.setContentsMargins(0, 0, 0, 0)
         centred.addWidget(page)
         column = QVBoxLayout(page)
         column.setContentsMargins(56, 32, 56, 40)
+        self._column = column
         column.setSpacing(24)
         column.addLayout(heading)
         column.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -231,6 +235,14 @@ class SectionScreen(Screen):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API: a portrait tablet
+        super().resizeEvent(event)
+        side = 56 if self.width() >= 900 else 20
+        self._column.setContentsMargins(side, 32, side, 40)
+        # Narrow and large: the title's words need the icon's room.
+        self._title_icon.setVisible(self.width() >= 700)
+        self._page.setMaximumWidth(max(READING_WIDTH, READING_EMS * self.font().pixelSize()))
+
     def text_to_read(self) -> str:
         parts = [self.section.title, self.body.toPlainText()]
         for card in self.cards:
@@ -268,6 +280,7 @@ class SectionScreen(Screen):
             self.read_button.setChecked(False)
 
     def apply_look(self, palette: Palette, text_size: str) -> None:
+        self._page.setMaximumWidth(max(READING_WIDTH, READING_EMS * self.font().pixelSize()))
         # Checked ("Stop reading"), the button is filled with the accent: the icon turns to
         # the text colour on it, or it would vanish while speaking.
         self.read_button.setIcon(icon("mdi6.volume-high", palette.accent,

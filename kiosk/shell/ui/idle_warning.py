@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.shell.i18n import Translator
+
+#: The panel's widest, in body-text ems: a line of the explanation stays easy to follow.
+PANEL_MAX_WIDTH = 16_777_215
+PANEL_EMS = 30
 
 
 class IdleWarning(QWidget):
     continue_chosen = Signal()
+    _panel: QWidget | None = None
 
     def __init__(self, parent: QWidget, tr: Translator) -> None:
         super().__init__(parent)
@@ -19,10 +24,11 @@ class IdleWarning(QWidget):
         panel = QWidget()
         panel.setObjectName("idle-panel")
         panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        panel.setMaximumWidth(720)
+        panel.setMaximumWidth(PANEL_MAX_WIDTH)
         self._question = QLabel()
         self._question.setObjectName("screen-title")
         self._question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._question.setWordWrap(True)
         self._countdown = QLabel()
         self._countdown.setObjectName("idle-countdown")
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -42,10 +48,17 @@ class IdleWarning(QWidget):
         inner.addWidget(self._countdown)
         inner.addWidget(self._explain)
         inner.addWidget(self._button)
+        # Centred by stretches, not by an alignment: an aligned widget loses its
+        # height-for-width, and the wrapped lines would be squeezed into one line's height.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel, 100)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(1)
+        self._panel = panel
         self.set_translator(tr)
         self.hide()
         parent.installEventFilter(self)
@@ -64,6 +77,12 @@ class IdleWarning(QWidget):
         self.raise_()
         self.show()
         self._button.setFocus()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API: the text size changed
+        super().changeEvent(event)
+        if self._panel is not None and event.type() in (QEvent.Type.StyleChange,
+                                                        QEvent.Type.FontChange):
+            self._panel.setMaximumWidth(PANEL_EMS * max(1, self.font().pixelSize()))
 
     def set_seconds(self, seconds: int) -> None:
         self._countdown.setText(str(seconds))

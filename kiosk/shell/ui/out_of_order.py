@@ -30,7 +30,7 @@ class OutOfOrderScreen(QWidget):
         )
         staff.setObjectName("muted")
         staff.setWordWrap(True)
-        details = QLabel("\n".join(problems))
+        details = _ProblemsLabel("\n".join(problems))
         details.setObjectName("error-details")
         details.setWordWrap(True)
         details.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -51,3 +51,16 @@ class OutOfOrderScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+
+
+class _ProblemsLabel(QLabel):
+    """A long path has no spaces: on a portrait screen it may break after each "/". The
+    breaks are only shown; ``text()`` (readers, tests, staff) is the problems as they are."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text.replace("/", "/\u200b"))
+        self._text = text
+        self.setAccessibleName(text)
+
+    def text(self) -> str:
+        return self._text

@@ -19,6 +19,10 @@ from PySide6.QtWidgets import (
 from kiosk.shell.i18n import Translator
 
 LETTER_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+#: On glass too narrow for ten 64 px keys in a row (a portrait 7" tablet): A to Z by eights,
+#: Y and Z beginning the bottom row, so the keyboard stays four rows tall.
+NARROW_ROWS = ("ABCDEFGH", "IJKLMNOP", "QRSTUVWX")
+NARROW_BOTTOM = "YZ"
 ACCENT_ROWS = ("ÁÉÍÓÚÜÑ", "ÀÈÌÒÙÇ", "ÂÊÎÔÛÖÄ")
 KEYPAD_ROWS = ("123", "456", "789", "+0")
 
@@ -48,6 +52,8 @@ class LetterKeyboard(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
+        self._letter_keys: dict[str, QPushButton] = {}
+        self._narrow = (False, True)
         for rows in (LETTER_ROWS, ACCENT_ROWS):
             layer = QWidget()
             grid = QVBoxLayout(layer)
@@ -60,12 +66,13 @@ class LetterKeyboard(QWidget):
                     key = _key(char, f"key-{char.lower()}")
                     key.clicked.connect(lambda _=False, c=char: self.typed.emit(c))
                     line.addWidget(key)
+                    self._letter_keys[char] = key
                 grid.addLayout(line)
             self._layers.append(layer)
             column.addWidget(layer)
         self._layers[1].hide()
 
-        bottom = QHBoxLayout()
+        self._bottom = bottom = QHBoxLayout()
         bottom.setSpacing(6)
         self.accents = _key("ÁÑ", "key-accents", tr("Accented letters"))
         self.accents.setCheckable(True)
@@ -74,7 +81,7 @@ class LetterKeyboard(QWidget):
         hyphen.clicked.connect(lambda: self.typed.emit("-"))
         apostrophe = _key("'", "key-apostrophe", tr("Apostrophe"))
         apostrophe.clicked.connect(lambda: self.typed.emit("'"))
-        space = _key(tr("Space"), "key-space")
+        self._space = space = _key(tr("Space"), "key-space")
         space.clicked.connect(lambda: self.typed.emit(" "))
         erase = _key("⌫", "key-backspace", tr("Delete"))
         erase.clicked.connect(self.backspace)
@@ -84,6 +91,39 @@ class LetterKeyboard(QWidget):
         bottom.addWidget(space, 3)
         bottom.addWidget(erase, 2)
         column.addLayout(bottom)
+
+    @staticmethod
+    def wide_width() -> int:
+        """The width ten 64 px keys in a row take."""
+        return 10 * 64 + 9 * 6
+
+    def set_narrow(self, narrow: bool, tight: bool = True) -> None:
+        """Ten keys a row (QWERTY), or eight (A to Z) where ten 64 px keys do not fit;
+        ``tight`` puts Y and Z in the bottom row (four rows), else they get a row of their
+        own, leaving the space bar room for its word in large text."""
+        if (narrow, tight) == self._narrow:
+            return
+        self._narrow = (narrow, tight)
+        grid = self._layers[0].layout()
+        while grid.count():
+            line = grid.takeAt(0).layout()
+            while line.count():
+                line.takeAt(0)
+            line.deleteLater()
+        for char in NARROW_BOTTOM:  # out of every layout before it joins another
+            self._bottom.removeWidget(self._letter_keys[char])
+        rows = (NARROW_ROWS if tight else (*NARROW_ROWS, NARROW_BOTTOM)) if narrow else LETTER_ROWS
+        for row in rows:
+            line = QHBoxLayout()
+            line.setSpacing(6)
+            for char in row:
+                line.addWidget(self._letter_keys[char])
+            if len(row) < len(NARROW_ROWS[0]) and narrow:
+                line.addStretch(len(NARROW_ROWS[0]) - len(row))
+            grid.addLayout(line)
+        if narrow and tight:
+            for index, char in enumerate(NARROW_BOTTOM):
+                self._bottom.insertWidget(index, self._letter_keys[char])
 
     def _show_accents(self, on: bool) -> None:
         self._layers[0].setVisible(not on)
@@ -102,15 +142,15 @@ class NumericKeypad(QWidget):
         self.setObjectName("numeric-keypad")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
+        grid.setSpacing(6)  # as tall as the letters: the form does not jump between them
         for r, row in enumerate(KEYPAD_ROWS):
             for c, char in enumerate(row):
                 name = "keypad-plus" if char == "+" else f"keypad-{char}"
                 key = _key(char, name, tr("Plus") if char == "+" else char)
-                key.setMinimumSize(QSize(96, 80))
+                key.setMinimumSize(QSize(96, 64))
                 key.clicked.connect(lambda _=False, ch=char: self.typed.emit(ch))
                 grid.addWidget(key, r, c)
         erase = _key("⌫", "keypad-backspace", tr("Delete"))
-        erase.setMinimumSize(QSize(96, 80))
+        erase.setMinimumSize(QSize(96, 64))
         erase.clicked.connect(self.backspace)
         grid.addWidget(erase, 3, 2)

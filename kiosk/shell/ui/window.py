@@ -30,6 +30,7 @@ from kiosk.shell.i18n import LANGUAGE_NAMES, Translator, translator
 from kiosk.shell.navigation import HOME, Navigator
 from kiosk.shell.theme import TEXT_SCALES, THEMES, Palette, stylesheet
 from kiosk.shell.ui.first_frame import after_first_paint
+from kiosk.shell.ui.glass import glass_body_px
 from kiosk.shell.ui.idle_guard import IdleGuard
 from kiosk.shell.ui.keyboard import keyboard_command, keyboard_focus_only
 from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
@@ -123,7 +124,8 @@ class KioskWindow(LockedWindow):
         self.idle.attract_due.connect(self.show_attract)
 
         # Styled before the screens exist, so each widget is polished once, not twice.
-        self._look = stylesheet(self.theme, self.text_size)
+        self.body_px = glass_body_px(self.screen(), config.kiosk.text_scale_percent)
+        self._look = stylesheet(self.theme, self.text_size, self.body_px)
         self.top_bar.setStyleSheet(self._look)
         self.speech_bar.setStyleSheet(self._look)
         self._build_screens()
@@ -222,6 +224,7 @@ class KioskWindow(LockedWindow):
     def _speech_available(self, available: bool) -> None:
         """The engine turned out unable to speak (or able again): hide what needs it."""
         self.top_bar.speech_button.setVisible(available)
+        self.top_bar.refit()
         if not available and self._speech_mode is not None:
             self._speech_mode.reset()
 
@@ -486,7 +489,7 @@ class KioskWindow(LockedWindow):
     def apply_look(self) -> None:
         """The visitor changed the text size or contrast: the top bar and the visible screen
         now, every other screen when it is next shown."""
-        self._look = stylesheet(self.theme, self.text_size)
+        self._look = stylesheet(self.theme, self.text_size, self.body_px)
         with self._unwatched():
             if self.top_bar.styleSheet() != self._look:
                 self.top_bar.setStyleSheet(self._look)
@@ -589,6 +592,7 @@ class KioskWindow(LockedWindow):
         self.top_bar.nav_back.setEnabled(self.navigator.can_go_back)
         self.top_bar.nav_home.setEnabled(name != HOME)
         self.top_bar.lang_button.setVisible(name == HOME)
+        self.top_bar.refit()
         # The window's title names the page: screen readers announce it, and a test driving
         # a real display reads it from outside (xdotool getwindowname).
         clinic = self.config.clinic.name

@@ -58,11 +58,13 @@ def lock_timing(lock_after_s: int) -> tuple[int, int]:
 class DeferredScreen(Screen):
     """A kiosk screen whose widgets are built the first time it is shown."""
 
-    def __init__(self, object_name: str, title: str, build: Callable[[], Screen]) -> None:
+    def __init__(self, object_name: str, title: str, build: Callable[[], Screen],
+                 scrolls: bool = False) -> None:
         super().__init__()
         self.setObjectName(object_name)
         self._title = title
         self._build = build
+        self._scrolls = scrolls
         self.content: Screen | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -71,7 +73,14 @@ class DeferredScreen(Screen):
         if self.content is None:
             self.content = self._build()
             self.content.announced.connect(self.announced)  # speech mode hears the pad
-            self.layout().addWidget(self.content)
+            if self._scrolls:  # on glass smaller than the screen needs, it scrolls
+                from kiosk.shell.ui.touch import kinetic_scroll_area
+
+                area = kinetic_scroll_area(self.content)
+                self.layout().addWidget(area)
+                area.show()  # now, as the content below: a tap may come before the next turn
+            else:
+                self.layout().addWidget(self.content)
             self.content.show()  # now, not at the next event-loop turn: it is on screen
         return self.content
 
@@ -190,7 +199,7 @@ class StaffEntrance(QObject):
         self.bind(window)
         if self._view_screen is None or not isValid(self._view_screen):
             self._view_screen = DeferredScreen("screen-staff", "Callback queue",
-                                               self._build_view)
+                                               self._build_view, scrolls=True)
         return self._view_screen
 
     def _build_view(self) -> Screen:

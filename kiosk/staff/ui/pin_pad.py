@@ -33,6 +33,7 @@ from kiosk.callback_queue.model import StaffAccount
 from kiosk.shell.speech_mode import DIGIT_ENTERED
 from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.speech_mode import PRIVATE
+from kiosk.shell.ui.touch import kinetic_scroll_area
 from kiosk.staff.access import DEMO_PIN, PinGate, PinSource
 from kiosk.staff.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinAttempt
 
@@ -206,7 +207,9 @@ class PinPadScreen(Screen):
         self.hint.setWordWrap(True)
 
         panel = QWidget()
-        panel.setMinimumWidth(PANEL_WIDTH)
+        panel.setMinimumWidth(PANEL_WIDTH)  # wider for larger text, never narrower
+        title.setWordWrap(True)
+        self.prompt.setWordWrap(True)
         column = QVBoxLayout(panel)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
@@ -223,11 +226,17 @@ class PinPadScreen(Screen):
         bottom.addWidget(self.cancel_button, 1)
         column.addLayout(bottom)
         column.addWidget(self.hint)
+        # On glass shorter than the pad (a landscape 7" panel at large sizes) it scrolls.
+        page = QWidget()
+        page.setObjectName("scroll-content")
+        centred = QVBoxLayout(page)
+        centred.setContentsMargins(40, 8, 40, 8)
+        centred.addStretch(1)
+        centred.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        centred.addStretch(1)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 8, 40, 8)
-        outer.addStretch(1)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(1)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(kinetic_scroll_area(page))
         self.keys_panel.setFixedWidth(PANEL_WIDTH)
         self._show_members()
         # Only now that they have a parent: a parentless widget made visible is a window.

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.callback_queue.model import Actor, InvalidTransition, Role, Status
+from kiosk.shell.ui.flow_layout import FlowLayout
 from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.touch import make_kinetic
 from kiosk.staff.rows import STATUS_LABELS, RequestDetail, RowFormatter
@@ -119,6 +121,7 @@ class StaffQueueView(Screen):
 
         title = QLabel("Callback queue")
         title.setObjectName("screen-title")
+        title.setWordWrap(True)  # two lines beside the actions on a portrait screen
         self.summary = QLabel()
         self.summary.setObjectName("staff-summary")
         self.summary.setProperty("role", "muted")
@@ -140,28 +143,35 @@ class StaffQueueView(Screen):
         header.setSpacing(12)
         header.addLayout(heading)
         header.addStretch(1)
+        # The actions wrap onto a second line on a portrait screen, words whole.
+        actions_bar = QWidget()
+        actions = FlowLayout(actions_bar, spacing=12)
+        header.addWidget(actions_bar, 1)
         # The scroll bar spans the whole queue; on a touch screen these two reach its ends.
         self.newest_button = self._button("staff-jump-newest", "Top", self.show_newest)
         self.oldest_button = self._button("staff-jump-oldest", "End", self.show_oldest)
-        header.addWidget(self.newest_button)
-        header.addWidget(self.oldest_button)
-        header.addWidget(self.refresh_button)
-        header.addWidget(self.export_button)
+        actions.addWidget(self.newest_button)
+        actions.addWidget(self.oldest_button)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.export_button)
         self.exit_button: QPushButton | None = None
         if on_kiosk:
             self.exit_button = self._button("staff-exit-kiosk", EXIT_TEXT, self._exit_tapped)
-            header.addWidget(self.exit_button)
+            actions.addWidget(self.exit_button)
         # Ending kiosk mode takes a second tap, so a stray touch cannot close the kiosk.
         self._exit_armed = QTimer(self)
         self._exit_armed.setSingleShot(True)
         self._exit_armed.setInterval(EXIT_CONFIRM_MS)
         self._exit_armed.timeout.connect(self._disarm_exit)
-        header.addWidget(self.lock_button)
+        actions.addWidget(self.lock_button)
 
         self.filters = QButtonGroup(self)
         self.filters.setExclusive(True)
         filter_row = QHBoxLayout()
         filter_row.setSpacing(8)
+        filter_buttons = QWidget()
+        filter_flow = FlowLayout(filter_buttons, spacing=8)
+        filter_row.addWidget(filter_buttons, 1)
         for status, label in FILTERS:
             button = QPushButton(label)
             button.setObjectName(filter_name(status))
@@ -170,9 +180,13 @@ class StaffQueueView(Screen):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setProperty("status", status.value if status else "")
             self.filters.addButton(button)
-            filter_row.addWidget(button)
-        filter_row.addStretch(1)
-        filter_row.addWidget(self.summary)
+            filter_flow.addWidget(button)
+        filter_row.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignTop)
+        # Measured in the size _LOCAL_STYLE gives it (the style is not applied yet).
+        summary_font = QFont(self.summary.font())
+        summary_font.setPixelSize(20)
+        self.summary.setMinimumWidth(QFontMetrics(summary_font).horizontalAdvance("0 requests")
+                                     + 8)
         self.filters.buttons()[0].setChecked(True)
         self.filters.buttonClicked.connect(self._filter_chosen)
 
@@ -226,7 +240,8 @@ class StaffQueueView(Screen):
             self.keyboard.hide()
             self.detail.note_tapped.connect(self._type_note)
 
-        body = QHBoxLayout()
+        # The detail panel beside the table, or under it on a portrait screen.
+        self._body = body = QHBoxLayout()
         body.setSpacing(20)
         body.addWidget(self.table, 1)
         body.addWidget(self.detail)
@@ -244,6 +259,19 @@ class StaffQueueView(Screen):
         if self.keyboard is not None:
             page.addWidget(self.keyboard)
         self._show_total(0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        narrow = self.width() < 2 * DETAIL_WIDTH + 200
+        direction = (QHBoxLayout.Direction.TopToBottom if narrow
+                     else QHBoxLayout.Direction.LeftToRight)
+        if self._body.direction() != direction:
+            self._body.setDirection(direction)
+            if narrow:
+                self.detail.setMinimumWidth(0)
+                self.detail.setMaximumWidth(16_777_215)
+            else:
+                self.detail.setFixedWidth(DETAIL_WIDTH)
 
     def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
         button = QPushButton(text)
