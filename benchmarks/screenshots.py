@@ -97,6 +97,8 @@ def render_glass(home_png: str, consult_png: str) -> int:
     window.setGeometry(app.primaryScreen().geometry())
     window.show()
     _settle(app)
+    window.ensure_built()  # past start-up's deferred work: Home in its scroll area, as seen
+    _settle(app)
     window.grab().save(home_png)
     window.show_screen("consult")
     _settle(app)

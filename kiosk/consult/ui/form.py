@@ -128,6 +128,7 @@ class ConsultScreen(Screen):
         self.error.setWordWrap(True)
         self._error_word = tr("Error")
         self.error.setAccessibleName(self._error_word)
+        self.error.hide()  # shown with a message: an empty line would push Send off the glass
         self.submit_button = QPushButton(tr("Send my request"))
         self.submit_button.setObjectName("consult-submit")
         self.submit_button.setProperty("role", "cta")
@@ -201,6 +202,7 @@ class ConsultScreen(Screen):
     def _set_error(self, text: str) -> None:
         """The summary line under the form; screen readers hear its message, not "Error"."""
         self.error.setText(text)
+        self.error.setVisible(bool(text))
         self.error.setAccessibleName(text or self._error_word)
         self.error.setAccessibleDescription(text)
 
