@@ -5,6 +5,7 @@ from kiosk.config.loading import (
     ConfigProblem,
     SectionValues,
     check_value,
+    complain,
     default_config_path,
     default_data_dir,
     defaults,
@@ -16,6 +17,6 @@ from kiosk.config.schema import APP_NAME, CONFIG_ENV, SCHEMA, Option
 
 __all__ = [
     "APP_NAME", "CONFIG_ENV", "SCHEMA", "Config", "ConfigProblem", "Option", "SectionValues",
-    "check_value", "default_config_path", "default_data_dir", "defaults", "load_config",
+    "check_value", "complain", "default_config_path", "default_data_dir", "defaults", "load_config",
     "production_problems", "resolve_config_path",
 ]

@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 from kiosk.config.positions import locate_keys
 from kiosk.config.schema import APP_NAME, BY_SECTION, CONFIG_ENV, SCHEMA, Option
@@ -120,6 +120,16 @@ def resolve_config_path(cli_path: str | os.PathLike[str] | None) -> Path:
     if env:
         return Path(env)
     return default_config_path()
+
+
+def complain(problems: Iterable[object], stderr: TextIO) -> None:
+    """What a command prints when the config file cannot be used: each problem, then how
+    many there are and where to look."""
+    problems = list(problems)
+    for problem in problems:
+        print(problem, file=stderr)
+    print(f"{len(problems)} problem(s) in the config file; run `kiosk check` for details.",
+          file=stderr)
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:

@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TextIO
 
-from kiosk.config import load_config, resolve_config_path
+from kiosk.config import complain, load_config, resolve_config_path
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -43,10 +43,7 @@ def report(config_path: str | os.PathLike[str] | None, *, days: int, fmt: str,
         return EXIT_CONFIG
     config = load_config(resolve_config_path(config_path))
     if config.problems:
-        for problem in config.problems:
-            print(problem, file=stderr)
-        print(f"{len(config.problems)} problem(s) in the config file; run `kiosk check` for "
-              "details.", file=stderr)
+        complain(config.problems, stderr)
         return EXIT_CONFIG
 
     from sqlalchemy.exc import SQLAlchemyError

@@ -85,15 +85,12 @@ def describe(health: KioskHealth) -> str:
 
 def run_status(config_path: str | os.PathLike[str] | None, *, stdout: TextIO | None = None,
                stderr: TextIO | None = None, now: datetime | None = None) -> int:
-    from kiosk.config import load_config, resolve_config_path
+    from kiosk.config import complain, load_config, resolve_config_path
 
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     config = load_config(resolve_config_path(config_path))
     if config.problems:
-        for problem in config.problems:
-            print(problem, file=stderr)
-        print(f"{len(config.problems)} problem(s) in the config file; run `kiosk check` for "
-              "details.", file=stderr)
+        complain(config.problems, stderr)
         return EXIT_CONFIG
 
     from sqlalchemy.exc import SQLAlchemyError

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kiosk.config import Config, load_config, resolve_config_path
+from kiosk.config import Config, complain, load_config, resolve_config_path
 from kiosk.config.editing import write_private
 from kiosk.staff.pin import hash_pin, validate_new_pin
 
@@ -66,7 +66,7 @@ def _usable_config(config_path: str | os.PathLike[str] | None, stderr: TextIO,
 
     problems = staff_config_problems(config)
     if problems:
-        _complain(problems, stderr)
+        complain(problems, stderr)
         raise _Refused(EXIT_CONFIG)
     return config
 
@@ -322,7 +322,7 @@ def export(config_path: str | os.PathLike[str] | None, fmt: str = "csv",
     config = load_config(path)
     problems = staff_config_problems(config)
     if problems:
-        _complain(problems, stderr)
+        complain(problems, stderr)
         return EXIT_CONFIG
 
     from sqlalchemy.exc import SQLAlchemyError
@@ -376,13 +376,6 @@ def _csv_stream(stdout: TextIO):
             wrapper.detach()  # leave stdout itself open
 
 
-def _complain(problems: list[str], stderr: TextIO) -> None:
-    for problem in problems:
-        print(problem, file=stderr)
-    print(f"{len(problems)} problem(s) in the config file; run `kiosk check` for details.",
-          file=stderr)
-
-
 # -- staff console ------------------------------------------------------------------------
 
 def console_config(config_path: str | os.PathLike[str] | None) -> Path | None:
@@ -395,7 +388,7 @@ def console_config(config_path: str | os.PathLike[str] | None) -> Path | None:
     config = load_config(path)
     problems = staff_config_problems(config)
     if problems:
-        _complain(problems, sys.stderr)
+        complain(problems, sys.stderr)
         return None
     try:
         with _queue(config, sys.stderr) as store:
