@@ -213,6 +213,11 @@ class PatientSession:
 
         def touch(kind: str, y: int) -> Callable[[], None]:
             def send() -> None:
+                from shiboken6 import isValid
+
+                if not isValid(viewport):  # the page was rebuilt under the finger
+                    self.counts[f"page gone mid-drag ({where})"] += 1
+                    return
                 seq = QTest.touchEvent(viewport, self._touch)
                 getattr(seq, kind)(0, QPoint(x, y), viewport)
                 seq.commit()
