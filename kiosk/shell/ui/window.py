@@ -594,9 +594,10 @@ class KioskWindow(LockedWindow):
         self.top_bar.lang_button.setVisible(name == HOME)
         self.top_bar.refit()
         # The window's title names the page: screen readers announce it, and a test driving
-        # a real display reads it from outside (xdotool getwindowname).
+        # a real display reads it from outside (xdotool getwindowname). Qt itself adds
+        # " — <clinic>" (the application's display name) to any other title.
         clinic = self.config.clinic.name
-        self.setWindowTitle(clinic if name == HOME else f"{clinic} — {screen.spoken_title()}")
+        self.setWindowTitle(clinic if name == HOME else screen.spoken_title())
         screen.entered()
         self._say_screen()
 
