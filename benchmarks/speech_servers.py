@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.bench_idle import _stop  # terminate, then kill after 5 s
+
 SINK = "kiosk_test"
 RATE = 22050
 
@@ -41,15 +43,6 @@ def _wait_for(condition, seconds: float, what: str) -> None:
             raise RuntimeError(f"{what} did not come up within {seconds:g} s")
         time.sleep(0.05)
 
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @dataclass
