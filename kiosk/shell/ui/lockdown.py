@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget
 
@@ -36,6 +36,14 @@ class LockedWindow(QWidget):
     orientation. ``hide_cursor`` hides the pointer while in kiosk mode.
     """
 
+    #: Emitted once, when the window has done all the work it put off until after its first
+    #: frame: housekeeping that would hold a tap back (a full garbage collection) waits
+    #: for it. A window with nothing put off settles as soon as it is presented.
+    settled = Signal()
+    #: Whether present() settles the window; a window that builds in the background says
+    #: so itself.
+    settles_when_presented = True
+
     def __init__(self, kiosk_mode: bool, hide_cursor: bool = True) -> None:
         super().__init__()
         self.kiosk_mode = kiosk_mode
@@ -43,7 +51,7 @@ class LockedWindow(QWidget):
         self._cursor_hidden = False
         self._followed = None  # the QScreen whose geometry the window follows
         self._seen = None  # that screen's (geometry, available geometry) when last fitted
-        self._seen = None  # that screen's (geometry, available geometry) when last fitted
+        self._settled = False
         if kiosk_mode:
             from PySide6.QtCore import Qt
 
@@ -71,15 +79,27 @@ class LockedWindow(QWidget):
             # A window manager's frame is known only once the window is mapped.
             QTimer.singleShot(0, self, self._fit_available)
         self._follow_screen()
+        if self.settles_when_presented:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self, self._settle)
+
+    @property
+    def is_settled(self) -> bool:
+        return self._settled
+
+    def _settle(self) -> None:
+        if not self._settled:
+            self._settled = True
+            self.settled.emit()
 
     def _cover_screen(self) -> None:
         """Without a window manager nobody honours the full-screen request: take the
         screen's geometry ourselves (a window manager that does honour it is left alone).
 
-        Not on Wayland, where the compositor sizes the window. Known gap: cage 0.1.4's
-        full-screen configure names no size (0x0), so Qt keeps its default 853x575; sizing
-        the surface to the output ourselves made cage's headless (pixman) output show
-        nothing at all, so that is not done until it is understood (docs/deploy.md).
+        Not on Wayland, where the compositor sizes the window: cage answers the full-screen
+        request with the output's size and the kiosk draws every frame at it (measured
+        through the kiosk's Wayland log, tests/e2e/test_frozen_build.py).
         """
         screen = self.screen()
         if screen is None or self.geometry() == screen.geometry() or _on_wayland():
