@@ -9,6 +9,7 @@ and real input events (QTest clicks, wheel events, touch drags on the scroll are
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections import Counter
@@ -305,20 +306,36 @@ class SessionResult:
 def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stacks: bool = True,
                 size: tuple[int, int] = (1280, 800)) -> SessionResult:
     """Build the kiosk from ``config`` as main.py does, start a LagMonitor right after its
-    first frame, run a seeded session for ``duration_s`` and tear the window down."""
+    first frame, run a seeded session for ``duration_s`` and tear the window down.
+
+    As main.py does, garbage collection is off while the kiosk builds and comes back, with
+    all that exists frozen, when the window has settled: a collection over the test
+    process's whole heap is not one the kiosk ever makes."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
+    from kiosk.cli import collect_garbage_again
     from kiosk.shell.ui.window import KioskWindow
 
     app = QApplication.instance()
-    window = build_kiosk(config, windowed=True)
-    if not isinstance(window, KioskWindow):  # (not hasattr: `screens` would build them all)
-        window.deleteLater()
-        raise RuntimeError("build_kiosk gave the out-of-order window (run `make check`)")
+    was_collecting = gc.isenabled()
+    gc.disable()
+    try:
+        window = build_kiosk(config, windowed=True)
+        if not isinstance(window, KioskWindow):  # (not hasattr: `screens` would build all)
+            window.deleteLater()
+            raise RuntimeError("build_kiosk gave the out-of-order window (run `make check`)")
+    except BaseException:
+        if was_collecting:
+            gc.enable()
+        raise
+    window.settled.connect(collect_garbage_again)
     monitor = LagMonitor(sample_stacks=sample_stacks)
     started = QEventLoop()
+
+    settled = QEventLoop()
+    window.settled.connect(settled.quit)
 
     def begin() -> None:
         monitor.start()
@@ -333,6 +350,12 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
         started.exec()
         if not window.isActiveWindow():
             raise RuntimeError("the kiosk window never became the active window")
+        # The monitor runs from the first frame, so the background build's own steps count;
+        # the visitor's first tap comes once it is done (half a second here), as a person
+        # takes longer than that to read Home and reach for it.
+        if not window.is_settled:
+            QTimer.singleShot(10_000, settled.quit)
+            settled.exec()
         session = PatientSession(window, monitor, seed)
         counts = session.run(duration_s)
         report = monitor.stop()
@@ -346,6 +369,11 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
         window.close()
         window.deleteLater()
         app.processEvents()
+        gc.unfreeze()
+        if was_collecting:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 @contextmanager

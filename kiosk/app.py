@@ -29,8 +29,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Open the queue (and import SQLAlchemy) just after the first frame, not before it.
+# Open the queue (and import SQLAlchemy, on the queue's thread) once the window has settled:
+# a thread importing competes with the GUI thread's building for the interpreter. Never
+# later than this, whatever happens.
 WARM_UP_MS = 200
+QUEUE_AT_THE_LATEST_MS = 5000
+
+
+#: What the screens after Home import, in the order they are built, with the slow ones cut
+#: into parts: the window imports them one per event-loop turn after the first frame
+#: (ScreenPlan.imports), so no build step also pays for an import.
+LATER_IMPORTS = (
+    "kiosk.shell.ui.speech", "kiosk.education.ui.section",
+    "phonenumbers.phonemetadata", "phonenumbers.data", "phonenumbers.phonenumberutil",
+    "phonenumbers", "kiosk.shell.take_home", "kiosk.callback_queue.model",
+    "kiosk.consult.ui.form", "kiosk.config.hours", "kiosk.callback_queue.deadlines",
+    "kiosk.consult.ui.thank_you", "kiosk.consult.ui.unavailable", "kiosk.staff.ui.entrance",
+)
 
 
 def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> LockedWindow:
@@ -79,7 +94,7 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
         home, sections, order = education.plan(window, language)
         screens = [*sections, *consult(window, language), *staff(window)]
         return ScreenPlan(home, [(name, _counted(factory, counted)) for name, factory in screens],
-                          order)
+                          order, LATER_IMPORTS)
 
     window = KioskWindow(config, plan_for, kiosk_mode, is_open=_opening_hours(config))
     _name_application(config.clinic.name)
@@ -91,10 +106,24 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     window.usage = _usage_counter(window, worker, config)
     counted.append(window.usage)
     keeper.available_changed.connect(lambda ok: _offer_consult(window, ok))
-    keeper.start_after(WARM_UP_MS)
+    _open_queue_once_settled(window, keeper)
     QApplication.instance().aboutToQuit.connect(keeper.shutdown)
     _start_heartbeat(window, worker, config, education.speech_state)
     return window
+
+
+def _open_queue_once_settled(window: KioskWindow, keeper: QueueKeeper) -> None:
+    from PySide6.QtCore import QTimer
+
+    opened = []
+
+    def open_queue() -> None:
+        if not opened:
+            opened.append(True)
+            keeper.start_after(0)
+
+    window.settled.connect(open_queue)
+    QTimer.singleShot(QUEUE_AT_THE_LATEST_MS, window, open_queue)
 
 
 def _counted(factory: ScreenFactory, counted: list[UsageCounter]) -> ScreenFactory:
@@ -169,7 +198,7 @@ def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
     timer.setInterval(heartbeat.HEARTBEAT_INTERVAL_MS)
     timer.timeout.connect(beat)
     timer.start()
-    QTimer.singleShot(WARM_UP_MS + 100, timer, beat)
+    window.settled.connect(lambda: QTimer.singleShot(WARM_UP_MS, timer, beat))
 
 
 def _ignore(_value: object) -> None:

@@ -169,17 +169,21 @@ def run_staff_console(config_path: str | None) -> int:
 
 
 def collect_garbage_again() -> None:
-    """Garbage collection back on after start-up (main.py turns it off). What start-up built
-    (modules, classes, the screens) lives as long as the kiosk: frozen, it is left out of
-    every later collection, so those stay short while patients tap."""
+    """Garbage collection back on after start-up (main.py turns it off), once the window
+    has settled. What start-up built (modules, classes, the screens of both languages)
+    lives as long as the kiosk: frozen, it is left out of every later collection, so those
+    stay short while patients tap."""
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
 
 
-#: How long after the first frame the kiosk starts rotating its log, collecting garbage and
-#: keeping the screen awake (see configure_start_up_logging and collect_garbage_again).
+#: How long after the first frame the kiosk starts rotating its log and keeping the screen
+#: awake (see configure_start_up_logging).
 AFTER_FIRST_FRAME_MS = 200
+#: Garbage collection comes back when the window has settled (collect_garbage_again), or
+#: after this long whatever happens: memory must never grow unchecked.
+GC_AT_THE_LATEST_MS = 20_000
 
 
 def _display_unusable() -> bool:
@@ -213,6 +217,7 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     if _display_unusable():
         return 1
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
@@ -245,13 +250,14 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     def after_start_up() -> None:
         """Housekeeping, so it waits as the queue's warm-up does."""
         configure_logging(log_dir())  # a file that grew meanwhile is rotated now
-        collect_garbage_again()
         if window.kiosk_mode:  # after the first frame: a slow D-Bus must not hold it up
             from kiosk.shell.ui.keep_awake import keep_screen_awake
 
             awake.append(keep_screen_awake())
 
     after_first_paint(window, after_start_up, AFTER_FIRST_FRAME_MS)
+    window.settled.connect(collect_garbage_again)
+    QTimer.singleShot(GC_AT_THE_LATEST_MS, collect_garbage_again)
     if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()

@@ -65,13 +65,16 @@ class ScreenPlan:
 
     ``first`` (Home) is built before the first frame; ``later`` ones just after it, or at
     once when something asks for them. ``sections`` is the swipe order of section ids.
+    ``imports`` names the modules the later screens need, slowest first: the window imports
+    them one per event-loop turn before it builds those, so no import lands inside a build.
     A plain class: a NamedTuple costs half a millisecond to create on the first-frame path.
     """
 
-    __slots__ = ("first", "later", "sections")
+    __slots__ = ("first", "imports", "later", "sections")
 
     def __init__(self, first: ScreenFactory, later: Sequence[tuple[str, ScreenFactory]],
-                 sections: Sequence[str]) -> None:
+                 sections: Sequence[str], imports: Sequence[str] = ()) -> None:
         self.first = first
         self.later = later
         self.sections = sections
+        self.imports = imports

@@ -42,6 +42,18 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
+def warm_up_gestures() -> None:
+    """Pay, on a throwaway widget, for the process's first ``QScroller.grabGesture``: PySide6
+    creates some 80 enum types then, most of a frame, which would otherwise land inside the
+    build of the first scrolling page."""
+    from PySide6.QtWidgets import QScroller
+
+    widget = QWidget()
+    QScroller.grabGesture(widget, QScroller.ScrollerGestureType.TouchGesture)
+    QScroller.ungrabGesture(widget)
+    widget.deleteLater()
+
+
 def kinetic_scroll_area(content: QWidget) -> QScrollArea:
     """A frameless page that scrolls ``content`` vertically by finger."""
     from PySide6.QtCore import Qt

@@ -5,9 +5,10 @@ education, consult and staff in), and it talks to them only through the ``Screen
 
 Every tap is meant to fit in one frame, so the window never does work for screens nobody
 sees: each screen wears its own copy of the stylesheet, and a look change (text size,
-contrast) restyles the top bar and the visible screen only; the others are restyled when
-they are next shown. Screens are built one per event-loop turn after the first frame, and
-each language's screens are kept once built, so switching back and forth builds nothing.
+contrast) restyles the top bar and the visible screen at once and the others one per
+event-loop turn after it (or when shown, if sooner). Screens are built after the first
+frame in small steps, one per event-loop turn, and each language's screens are kept once
+built, so switching back and forth builds nothing.
 
 Over 300 lines for a reason: building, restyling and showing screens share one set of
 bookkeeping (what is built, waiting, stale, and in which language), and each path has to
@@ -17,6 +18,7 @@ keep it consistent with the others; the top bar and the screen contract are else
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -37,7 +39,7 @@ from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
 from kiosk.shell.ui.screen import Screen, ScreenFactory, ScreenPlan
 from kiosk.shell.ui.speech_bar import SpeechBar
 from kiosk.shell.ui.top_bar import TopBar
-from kiosk.shell.ui.touch import TouchIntent, no_context_menus
+from kiosk.shell.ui.touch import TouchIntent, no_context_menus, warm_up_gestures
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -51,6 +53,18 @@ log = logging.getLogger(__name__)
 
 #: The screens not on the first frame are built this long after it.
 DEFERRED_BUILD_MS = 30
+
+
+class _Partial:
+    """A screen built in the background, not yet joined to the stack or not yet styled."""
+
+    __slots__ = ("joined", "language", "name", "screen")
+
+    def __init__(self, language: str, name: str, screen: Screen) -> None:
+        self.language = language
+        self.name = name
+        self.screen = screen
+        self.joined = False
 
 #: (window, language) -> the screens of that language.
 ScreenSource = Callable[["KioskWindow", str], ScreenPlan]
@@ -68,6 +82,7 @@ class KioskWindow(LockedWindow):
     """
 
     staff_requested = Signal()
+    settles_when_presented = False  # settled once the background build is done
 
     def __init__(self, config: Config, screens: ScreenSource, kiosk_mode: bool,
                  is_open: Callable[[datetime], bool] | None = None) -> None:
@@ -82,7 +97,14 @@ class KioskWindow(LockedWindow):
         #: language -> (its screens, those still to build, its section order), once planned.
         self._languages: dict[str, tuple[dict[str, Screen], list, list[str]]] = {}
         self._unfinished: list[Screen] = []
-        self._stale: set[Screen] = set()  # restyled when next shown
+        #: The screen being built in the background, between its steps.
+        self._partial: _Partial | None = None
+        self._joined: set[Screen] = set()  # in the stack
+        #: Modules the later screens need, imported one per turn before they are built.
+        self._imports: list[str] = []
+        self._imports_done = False
+        self._warmed = False  # the first kinetic scroller's one-off cost paid
+        self._stale: set[Screen] = set()  # restyled in the background or when next shown
         self._building = False
         self._finished = False
         self._leaving = False
@@ -177,8 +199,7 @@ class KioskWindow(LockedWindow):
         current = self.navigator.current
         self.language = language
         self._build_screens()
-        if current != HOME and (current in self._screens
-                                or any(name == current for name, _ in self._pending)):
+        if current != HOME and (current in self._screens or self._waiting(current)):
             self.show_screen(current)
 
     def _label_top_bar(self) -> None:
@@ -272,67 +293,131 @@ class KioskWindow(LockedWindow):
         self._show(HOME)
 
     def _plan_language(self, language: str) -> tuple[dict[str, Screen], list, list[str]]:
-        """Plan ``language``'s screens and build its first (Home), shown or not."""
-        plan = self._plan_for(self, language)
-        entry: tuple[dict[str, Screen], list, list[str]] = (
-            {}, list(plan.later), list(plan.sections))
-        self._languages[language] = entry
-        home = plan.first()
-        self._add(HOME, home, entry[0])
+        """Plan ``language``'s screens and build its first (Home) at once, shown or not."""
+        entry = self._plan_only(language)
+        name, build = entry[1].pop(0)
+        home = build()
+        self._add(name, home, entry[0])
         if self._finished:  # a later language: the first frame is long gone
-            self._finish_screen(home)
             self._schedule_builds()
         else:
             self._unfinished.append(home)
+        return entry
+
+    def _plan_only(self, language: str) -> tuple[dict[str, Screen], list, list[str]]:
+        """Plan ``language``'s screens, Home first among those waiting; build none."""
+        plan = self._plan_for(self, language)
+        entry: tuple[dict[str, Screen], list, list[str]] = (
+            {}, [(HOME, plan.first), *plan.later], list(plan.sections))
+        self._languages[language] = entry
+        if not self._imports_done:
+            self._imports_done = True
+            self._imports = list(plan.imports)
         return entry
 
     def ensure_built(self) -> None:
         """Finish the window and build every screen of the current language still waiting,
         at once: for whoever asks for all of them (``screens``, ``findChild``)."""
         self._finish_first_screens()
+        self._complete_partial(self.language)
         while self._pending:
             name, build = self._pending.pop(0)
             self._add(name, build())
 
     def _build_in_turns(self) -> None:
-        """Just after the first frame: finish the window, then, one per event-loop turn,
-        finish the first screens and build the waiting ones, the current language's first
-        and then the other's, so a tap in between waits for one step at most and a
-        language switch finds its screens built."""
+        """Just after the first frame: finish the window, then, one small step per
+        event-loop turn, finish the first screens, import what the later screens need and
+        build those, the current language's first and then the other's, so a tap in
+        between waits for one step at most and a language switch finds its screens built.
+
+        A screen takes three steps (made; joined to the stack and finished; styled), as
+        each of them alone costs a good part of a frame on a slow machine."""
         if not self._finished:
             self._finish()
         self._schedule_builds()
 
     def _work_left(self) -> bool:
-        return bool(self._unfinished or any(pending for _, pending, _ in self._languages.values())
+        return bool(not self._warmed or self._unfinished or self._partial is not None
+                    or self._imports or self._stale
+                    or any(pending for _, pending, _ in self._languages.values())
                     or any(lang not in self._languages for lang in LANGUAGE_NAMES))
 
     def _schedule_builds(self) -> None:
-        if self._finished and not self._building and self._work_left():
+        if not self._finished or self._building:
+            return
+        if self._work_left():
             self._building = True
             QTimer.singleShot(0, self, self._build_next)  # dropped if the window goes
+        else:
+            self._settle()
 
     def _build_next(self) -> None:
         self._building = False
-        if self._unfinished:
+        if not self._warmed:
+            self._warmed = True
+            warm_up_gestures()
+        elif self._unfinished:
             self._finish_screen(self._unfinished.pop())
+        elif self._partial is not None:
+            partial = self._partial
+            if partial.joined:
+                self._partial = None
+                self._style(partial.name, partial.screen, self._languages[partial.language][0])
+            else:
+                self._join(partial.screen)
+                partial.joined = True
+        elif self._imports:
+            module = self._imports.pop(0)
+            try:
+                importlib.import_module(module)
+            except ImportError:  # the build that needs it will say so; nothing to do here
+                log.warning("could not import %s ahead of its screen", module, exc_info=True)
         else:
-            current = self._languages[self.language]
-            others = [entry for lang, entry in self._languages.items() if lang != self.language]
-            waiting = next((entry for entry in (current, *others) if entry[1]), None)
+            order = [self.language, *(lang for lang in self._languages if lang != self.language)]
+            waiting = next((lang for lang in order if self._languages[lang][1]), None)
             if waiting is not None:
-                screens, pending, _ = waiting
-                name, build = pending.pop(0)
-                self._add(name, build(), screens)
+                name, build = self._languages[waiting][1].pop(0)
+                self._partial = _Partial(waiting, name, build())
             else:
                 unplanned = [lang for lang in LANGUAGE_NAMES if lang not in self._languages]
                 if unplanned:
-                    self._plan_language(unplanned[0])
+                    self._plan_only(unplanned[0])
+                elif self._stale:
+                    self._restyle_one_stale()
         self._schedule_builds()
+
+    def _restyle_one_stale(self) -> None:
+        """After a look change, one hidden screen (the current language's first) takes the
+        new look, so that showing it later costs no restyle."""
+        mine = [screen for screen in self._screens.values() if screen in self._stale]
+        screen = mine[0] if mine else next(iter(self._stale))
+        with self._unwatched():
+            self._restyle(screen)
+
+    def _complete_partial(self, language: str) -> None:
+        """The screen half-built in the background, if it is ``language``'s: finish it now."""
+        partial = self._partial
+        if partial is None or partial.language != language:
+            return
+        self._partial = None
+        if not partial.joined:
+            self._join(partial.screen)
+        self._style(partial.name, partial.screen, self._languages[language][0])
+
+    def _waiting(self, name: str) -> bool:
+        """Whether the current language's ``name`` is still to be built (or half-built)."""
+        partial = self._partial
+        return (any(waiting == name for waiting, _ in self._pending)
+                or (partial is not None and partial.language == self.language
+                    and partial.name == name))
 
     def _build_named(self, name: str) -> None:
         """Build one waiting screen now: someone is about to show it."""
         self._finish_first_screens()
+        partial = self._partial
+        if partial is not None and partial.language == self.language and partial.name == name:
+            self._complete_partial(self.language)
+            return
         for index, (waiting, build) in enumerate(self._pending):
             if waiting == name:
                 del self._pending[index]
@@ -453,8 +538,11 @@ class KioskWindow(LockedWindow):
 
     def _other_languages_screens(self) -> set[Screen]:
         mine = set(self._screens.values())
-        return {screen for language, (screens, _, _) in self._languages.items()
-                if language != self.language for screen in screens.values()} - mine
+        away = {screen for language, (screens, _, _) in self._languages.items()
+                if language != self.language for screen in screens.values()}
+        if self._partial is not None:  # the other language's, half-built (ensure_built ran)
+            away.add(self._partial.screen)
+        return away - mine
 
     def _inside(self, widget: QObject, screens: set[Screen]) -> bool:
         while widget is not None and widget is not self:
@@ -472,15 +560,27 @@ class KioskWindow(LockedWindow):
     def _add(self, name: str, screen: Screen, screens: dict[str, Screen] | None = None) -> None:
         """Every screen takes the current colours and text size here, as it joins its
         language's screens (the current language's unless ``screens`` says otherwise)."""
+        self._join(screen)
+        self._style(name, screen, screens)
+
+    def _join(self, screen: Screen) -> None:
+        """Into the stack, hidden, and finished (after the first frame). Before it is
+        styled: a screen styled first pays for its style again when it is reparented."""
+        if screen in self._joined:  # a screen shared by every language joins once
+            return
+        self._joined.add(screen)
+        self.stack.addWidget(screen)
         if self._finished:  # else _finish_first_screens() does it
-            self._paints_background(screen)
-            no_context_menus(screen)
-            keyboard_focus_only(screen)
+            self._finish_screen(screen)
         screen.announced.connect(self._announce)
-        self._restyle(screen)
+
+    def _style(self, name: str, screen: Screen, screens: dict[str, Screen] | None) -> None:
+        """The current look, then the screen counts as built. A screen shared by every
+        language that wears it already is left alone: restyling it again would lay out
+        again a screen that may be on the glass, under a finger."""
+        if screen.styleSheet() != self._look or screen in self._stale:
+            self._restyle(screen)
         (self._screens if screens is None else screens)[name] = screen
-        if self.stack.indexOf(screen) < 0:  # a screen shared by every language joins once
-            self.stack.addWidget(screen)
 
     def _announce(self, text: str) -> None:
         if self.speech_on and self.sender() is self.stack.currentWidget():
@@ -488,7 +588,7 @@ class KioskWindow(LockedWindow):
 
     def apply_look(self) -> None:
         """The visitor changed the text size or contrast: the top bar and the visible screen
-        now, every other screen when it is next shown."""
+        now, every other screen one per event-loop turn after it (or when shown first)."""
         self._look = stylesheet(self.theme, self.text_size, self.body_px)
         with self._unwatched():
             if self.top_bar.styleSheet() != self._look:
@@ -503,6 +603,7 @@ class KioskWindow(LockedWindow):
             current = self.stack.currentWidget()
             if isinstance(current, Screen):
                 self._restyle(current)
+        self._schedule_builds()  # the hidden screens, one per event-loop turn
 
     def _restyle(self, screen: Screen) -> None:
         if screen.styleSheet() != self._look:

@@ -84,9 +84,19 @@ def finger_tap(window: QWidget, target: QWidget) -> None:
     """A finger on a registered touchscreen: down on ``target``'s centre, up a pixel on."""
     from PySide6.QtCore import QPoint
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     device = touchscreen()
-    centre = target.mapTo(window, target.rect().center())
+    # A finger meets what is painted: a layout still pending (the name buttons just shown)
+    # would move the button under it at the press, and the lift would miss it.
+    centre = None
+    for _ in range(50):
+        QApplication.processEvents()
+        QTest.qWait(10)
+        now = target.mapTo(window, target.rect().center())
+        if now == centre:
+            break
+        centre = now
     QTest.touchEvent(window, device).press(0, centre, window).commit()
     QTest.qWait(16)
     QTest.touchEvent(window, device).release(0, centre + QPoint(1, 1), window).commit()

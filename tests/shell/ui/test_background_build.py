@@ -1,0 +1,102 @@
+"""After the first frame the window builds the rest in small steps; whatever the visitor does
+in between finds every screen whole, in the right language, and the window settles once."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+from kiosk.shell.i18n import translator
+
+
+def _pause_build_when(monkeypatch, window, ready) -> None:
+    """Let the background build run at its own pace, one step per event-loop turn, and hold
+    it still (nothing scheduled) at the first step after which ``ready()``."""
+    from kiosk.shell.ui.window import KioskWindow
+
+    step = KioskWindow._build_next
+
+    def watched(self) -> None:
+        step(self)
+        if self is window and ready():
+            self._building = True  # as if a step were scheduled: none is
+            monkeypatch.setattr(KioskWindow, "_build_next", step)
+
+    monkeypatch.setattr(KioskWindow, "_build_next", watched)
+
+
+def _resume_build(window) -> None:
+    window._building = False
+    window._schedule_builds()
+
+
+def test_the_window_settles_once_with_both_languages_built(qtbot, build, make_config) -> None:
+    window = build(make_config(), show=False)
+    settled = []
+    window.settled.connect(lambda: settled.append(True))
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: bool(settled), timeout=20_000)
+    qtbot.wait(200)
+    assert settled == [True]  # once, not at every later step
+
+    spanish_form = None
+    for _ in range(2):  # back and forth: the same screens, nothing rebuilt
+        window.toggle_language()
+        window.show_screen("consult")
+        send = window.findChild(QPushButton, "consult-submit")
+        if window.language == "es":
+            assert send.text() == translator("es")("Send my request")
+            spanish_form = spanish_form or window.stack.currentWidget()
+            assert window.stack.currentWidget() is spanish_form
+        window.go_home()
+
+
+def test_a_switch_while_a_screen_is_half_built_finds_it_whole(qtbot, monkeypatch, build,
+                                                              make_config) -> None:
+    window = build(make_config(), show=False)
+
+    def half_built() -> bool:  # the other language's form made and in the stack, unstyled
+        partial = window._partial
+        return (partial is not None and partial.language == "es" and partial.name == "consult"
+                and partial.joined)
+
+    _pause_build_when(monkeypatch, window, half_built)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(half_built, timeout=20_000)
+    form = window._partial.screen
+    english = window.findChild(QPushButton, "consult-submit")
+    assert english.text() == "Send my request"  # not the Spanish one waiting in the stack
+
+    window.toggle_language()
+    window.show_screen("consult")
+    assert window.stack.currentWidget() is form  # finished at once, not built twice
+    send = window.findChild(QPushButton, "consult-submit")
+    assert send.isVisible() and send.text() == translator("es")("Send my request")
+    assert form.styleSheet() == window._look  # styled like every other screen
+    _resume_build(window)
+    qtbot.waitUntil(lambda: not window._work_left(), timeout=20_000)
+    assert window.stack.currentWidget() is form
+
+
+def test_every_later_import_names_a_real_module() -> None:
+    """The plan names real modules (a renamed one would only be logged, and its import
+    would land back inside a screen's build)."""
+    import importlib.util
+
+    from kiosk.app import LATER_IMPORTS
+
+    missing = [name for name in LATER_IMPORTS if importlib.util.find_spec(name) is None]
+    assert missing == []
+
+
+def test_a_look_change_reaches_hidden_screens_a_step_at_a_time(qtbot, build, make_config) -> None:
+    window = build(make_config())
+    qtbot.waitUntil(lambda: window.is_settled, timeout=20_000)
+    form = window.screens["consult"]
+    calm = form.styleSheet()
+    window.toggle_contrast()
+    assert form.styleSheet() == calm  # not inside the tap that asked for it
+    qtbot.waitUntil(lambda: form.styleSheet() != calm, timeout=5000)  # nor when next shown
+    assert window.stack.currentWidget() is not form
+    assert form.styleSheet() == window.top_bar.styleSheet()  # the high-contrast look
