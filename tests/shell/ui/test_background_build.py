@@ -10,16 +10,16 @@ from kiosk.shell.i18n import translator
 
 def _pause_build_when(monkeypatch, window, ready) -> None:
     """Let the background build run at its own pace, one step per event-loop turn, and hold
-    it still (nothing scheduled) at the first step after which ``ready()``."""
+    it still at the first turn that finds ``ready()``: that step and all after it wait."""
     from kiosk.shell.ui.window import KioskWindow
 
     step = KioskWindow._build_next
 
     def watched(self) -> None:
-        step(self)
         if self is window and ready():
-            self._building = True  # as if a step were scheduled: none is
             monkeypatch.setattr(KioskWindow, "_build_next", step)
+            return  # `_building` stays set, as if this step were still to come: none is
+        step(self)
 
     monkeypatch.setattr(KioskWindow, "_build_next", watched)
 

@@ -16,16 +16,7 @@ SESSION_S = 120.0
 STALL_BOUND_MS = 100.0
 
 
-class StallTooLong(AssertionError):
-    """Raised for the stall alone, so the xfail below cannot hide a session that did too little."""
-
-
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True, raises=StallTooLong,
-    reason="language switches and look changes now fit; what still stalls 100-235 ms is the "
-           "background build just after start, one whole screen per event-loop turn (issue "
-           "12): flip this when a screen is built in smaller steps")
 def test_two_minutes_of_patients_without_a_stall_over_100_ms(qapp, make_config) -> None:
     result = run_session(make_config(), SESSION_S)
 
@@ -34,5 +25,4 @@ def test_two_minutes_of_patients_without_a_stall_over_100_ms(qapp, make_config) 
     assert result.counts["letter"] >= 20 and result.counts["digit"] >= 20, result.counts
     assert result.submitted >= 3, result.counts
     assert result.report.ticks > SESSION_S * 100  # the monitor really ran all along
-    if result.report.worst_ms > STALL_BOUND_MS:
-        raise StallTooLong(result.report.describe(limit=10))
+    assert result.report.worst_ms <= STALL_BOUND_MS, result.report.describe(limit=10)
