@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterator
@@ -68,6 +69,31 @@ def collect_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "qtbot" in request.fixturenames:
         gc.collect()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_speech_daemons_left(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The speech-dispatcher daemons that runs of the kiosk autospawned into the tests'
+    temporary folders (a self-test speaks) are stopped at the end: they would outlive the
+    run, one per test that spoke."""
+    yield
+    base = str(tmp_path_factory.getbasetemp())
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    import signal
+
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if command and command[0].endswith(b"speech-dispatcher") and any(
+                base.encode() in part for part in command):
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
 
 
 @pytest.fixture
