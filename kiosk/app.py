@@ -46,6 +46,9 @@ LATER_IMPORTS = (
     "kiosk.consult.ui.form", "kiosk.config.hours", "kiosk.callback_queue.deadlines",
     "kiosk.consult.ui.thank_you", "kiosk.consult.ui.unavailable", "kiosk.staff.ui.entrance",
 )
+#: What drawing a take-home QR code imports (segno needs urllib through xml.sax), for a
+#: clinic that has one: a web site, an aftercare page or a phone number.
+QR_IMPORTS = ("urllib.request", "xml.sax.saxutils", "segno")
 
 
 def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> LockedWindow:
@@ -89,12 +92,15 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     staff = staff_screens(config)
 
     counted: list[UsageCounter] = []  # the window's, made just after it
+    clinic = config.clinic
+    imports = LATER_IMPORTS + (QR_IMPORTS if clinic.website or clinic.aftercare_url
+                               or clinic.phone else ())
 
     def plan_for(window: KioskWindow, language: str) -> ScreenPlan:
         home, sections, order = education.plan(window, language)
         screens = [*sections, *consult(window, language), *staff(window)]
         return ScreenPlan(home, [(name, _counted(factory, counted)) for name, factory in screens],
-                          order, LATER_IMPORTS)
+                          order, imports)
 
     window = KioskWindow(config, plan_for, kiosk_mode, is_open=_opening_hours(config))
     _name_application(config.clinic.name)

@@ -746,9 +746,9 @@ class KioskWindow(LockedWindow):
             self._build_screens()
         for screen in self._all_screens():  # the other language's too: nothing stays behind
             screen.reset()
-        if look_changed:
-            self.apply_look()
         self._show(self.navigator.home())
+        if look_changed:  # after Home is shown: only Home is restyled now, the rest later
+            self.apply_look()
         self.setFocus()  # no control starts with a focus ring; Tab begins at the top
         self.idle.arm_attract()
 
