@@ -152,6 +152,7 @@ class LockedWindow(QWidget):
 
     def _screen_changed(self, screen) -> None:
         self._watch(screen)
+        self._seen = None  # a new screen: fit it even if it is the old one's size
         self._screen_resized()
 
     def _screen_resized(self, *_) -> None:
@@ -167,6 +168,11 @@ class LockedWindow(QWidget):
                 self.showFullScreen()
         elif self.isVisible():
             self._fit_available()
+        self.glass_changed()
+
+    def glass_changed(self) -> None:
+        """The window is on another screen, or its screen changed size: what fills the
+        window may measure the glass again (the kiosk window sizes its text to it)."""
 
     def escape_pressed(self) -> None:
         """Escape was refused as an escape hatch; a window may give it a meaning of its own."""

@@ -619,6 +619,15 @@ class KioskWindow(LockedWindow):
                 self._restyle(current)
         self._schedule_builds()  # the hidden screens, one per event-loop turn
 
+    def glass_changed(self) -> None:
+        """Another screen, or this one turned or changed mode: body text sized to it again."""
+        body_px = glass_body_px(self.screen(), self.config.kiosk.text_scale_percent)
+        if body_px != self.body_px:
+            log.info("text resized for the screen: %d px body text (was %d)", body_px,
+                     self.body_px)
+            self.body_px = body_px
+            self.apply_look()
+
     def _restyle(self, screen: Screen) -> None:
         if screen.styleSheet() != self._look:
             screen.setStyleSheet(self._look)

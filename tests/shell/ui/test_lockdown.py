@@ -60,3 +60,22 @@ def test_hide_cursor_false_keeps_the_pointer(qtbot, build, make_config):
     window.present()
     qtbot.waitExposed(window)
     assert QGuiApplication.overrideCursor() is None
+
+
+def test_text_follows_the_glass_when_the_window_changes_screen(qtbot, build, make_config,
+                                                               monkeypatch) -> None:
+    """Moved to another screen (here: the same screen, measured again as a denser panel),
+    the body text is sized for the new glass, and Home shows it at once."""
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from kiosk.shell.ui import window as window_module
+
+    kiosk = build(make_config(), show=False)
+    kiosk.present()  # as main.py shows it: the window follows its screen from here
+    qtbot.waitExposed(kiosk)
+    home = kiosk.findChild(QWidget, "screen-home")
+    welcome = home.findChild(QLabel, "welcome")  # (the name styles many screens' text)
+    before = welcome.fontInfo().pixelSize()
+    monkeypatch.setattr(window_module, "glass_body_px", lambda screen, scale: kiosk.body_px * 2)
+    kiosk._screen_changed(kiosk.windowHandle().screen())  # what Qt's screenChanged calls
+    assert welcome.fontInfo().pixelSize() > before * 1.5
