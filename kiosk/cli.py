@@ -217,7 +217,6 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
     if _display_unusable():
         return 1
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
@@ -249,7 +248,10 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
 
     def after_start_up() -> None:
         """Housekeeping, so it waits as the queue's warm-up does."""
+        from PySide6.QtCore import QTimer
+
         configure_logging(log_dir())  # a file that grew meanwhile is rotated now
+        QTimer.singleShot(GC_AT_THE_LATEST_MS, collect_garbage_again)  # if it never settles
         if window.kiosk_mode:  # after the first frame: a slow D-Bus must not hold it up
             from kiosk.shell.ui.keep_awake import keep_screen_awake
 
@@ -257,7 +259,6 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
 
     after_first_paint(window, after_start_up, AFTER_FIRST_FRAME_MS)
     window.settled.connect(collect_garbage_again)
-    QTimer.singleShot(GC_AT_THE_LATEST_MS, collect_garbage_again)
     if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()

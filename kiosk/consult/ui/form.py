@@ -31,6 +31,7 @@ from kiosk.callback_queue.model import BestTime, NewRequest
 from kiosk.consult.ui.wrapping_check_box import WrappingCheckBox
 from kiosk.shell.i18n import N_, Translator
 from kiosk.shell.theme import Palette
+from kiosk.shell.ui.repolish import repolish
 from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.touch import TouchLineEdit, kinetic_scroll_area
 from kiosk.shell.ui.touch_keyboard import LetterKeyboard, NumericKeypad
@@ -273,8 +274,7 @@ class ConsultScreen(Screen):
         em = max(1, self.font().pixelSize())
         short = self.height() < 30 * em or width < 30 * em
         self._title_label.setProperty("compact", short)
-        self._title_label.style().unpolish(self._title_label)
-        self._title_label.style().polish(self._title_label)
+        repolish(self._title_label)
         self._fit_intro()
 
     @staticmethod

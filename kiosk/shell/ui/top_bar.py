@@ -10,6 +10,7 @@ from kiosk.shell.i18n import LANGUAGE_NAMES, Translator
 from kiosk.shell.theme import Palette
 from kiosk.shell.ui.elided_label import ElidedLabel
 from kiosk.shell.ui.icons import icon
+from kiosk.shell.ui.repolish import repolish
 
 STAFF_HOLD_MS = 3000
 #: A button showing only its icon: 64 px wide and its border (kiosk.qss, [iconic="true"]).
@@ -167,8 +168,7 @@ class TopBar(QFrame):
         if button.text() != text:
             button.setText(text)
             button.setProperty("iconic", not worded)
-            button.style().unpolish(button)
-            button.style().polish(button)
+            repolish(button)
 
     def words(self, button: QPushButton) -> str:
         """The word ``button`` stands for, shown or not (screen readers always get it)."""
