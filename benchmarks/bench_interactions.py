@@ -391,7 +391,7 @@ def run(quick: bool, workdir: Path) -> list[Row]:
              f"Home tiles and Home, {painted}; bare: QStackedWidget of {pages + 1} label pages"),
         _row("First visit of a screen after start, p99", k["first"], b["first"],
              f"each Home tile's screen shown for the first time, in {windows} fresh kiosks "
-             f"(built, shown and 100 ms past the first frame)"),
+             f"(built, shown, past their background build and 100 ms more)"),
         _row("First tap after a language switch, p99", k["after-switch"], b["after-switch"],
              "a Home tile tapped just after the language button; bare: pages rebuilt"),
         _row("First tap after an idle reset, p99", k["after-reset"], b["after-reset"],

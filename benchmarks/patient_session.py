@@ -378,8 +378,8 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
 
 @contextmanager
 def shown_kiosk(config, size: tuple[int, int] = (1280, 800), *, settle_ms: int = 100):
-    """The kiosk built from ``config`` as main.py does, shown, active and past its deferred
-    build (``settle_ms`` of event loop after the first frame); torn down afterwards."""
+    """The kiosk built from ``config`` as main.py does, shown, active, settled (its
+    background build done) and ``settle_ms`` of event loop past that; torn down afterwards."""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -395,6 +395,10 @@ def shown_kiosk(config, size: tuple[int, int] = (1280, 800), *, settle_ms: int =
         window.show()
         window.activateWindow()
         QTest.qWaitForWindowActive(window)
+        for _ in range(1000):  # the background build done (at most 10 s), then settle_ms
+            if window.is_settled:
+                break
+            QTest.qWait(10)
         QTest.qWait(settle_ms)
         yield window
     finally:
