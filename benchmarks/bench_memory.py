@@ -23,22 +23,6 @@ RSS_DAY_MB = 5.0
 TAP_REPETITION = 200  # taps per measured repetition
 
 
-def _first_of_everything(window) -> None:
-    """One of each thing once, then time for the queue's thread to finish what it started:
-    the first statements the queue runs (opening, the first heartbeat, the first counts a
-    reset writes) fill SQLAlchemy's caches once, for good, and land in whichever block
-    happened to be measuring then."""
-    from PySide6.QtTest import QTest
-
-    from benchmarks import memory_flat
-
-    for _ in range(3):
-        memory_flat.switch_language(window)
-        memory_flat.visit_and_reset(window)
-    memory_flat.taps(TAP_REPETITION)(window)
-    QTest.qWait(3000)
-
-
 def run(quick: bool, workdir: Path) -> list[Row]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -53,7 +37,7 @@ def run(quick: bool, workdir: Path) -> list[Row]:
     # Past what start-up puts off (the queue opened with SQLAlchemy, the first heartbeat):
     # it loads modules once, for good, and is no leak.
     with shown_kiosk(config, settle_ms=1500) as window:
-        _first_of_everything(window)
+        memory_flat.first_of_everything(window)
         switches = memory_flat.measure(window, memory_flat.switch_language,
                                        counts["switches"], warm_up=10)
         resets = memory_flat.measure(window, memory_flat.visit_and_reset, counts["resets"],

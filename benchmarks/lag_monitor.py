@@ -37,6 +37,9 @@ class Stall:
     at_s: float  # seconds after the monitor started
     labels: list[str]
     stack: list[str] = field(default_factory=list)
+    #: CPU time the GUI thread itself spent in the gap: less than ``ms`` when the thread
+    #: waited (for the interpreter lock, or for a core another process had).
+    cpu_ms: float = 0.0
 
     def where(self) -> str:
         return " + ".join(dict.fromkeys(self.labels)) or "(no step)"
@@ -60,13 +63,18 @@ class LagReport:
     p999_ms: float
     over: dict[float, int]  # limit (ms) -> how many gaps were longer
     stalls: list[Stall]  # the longest gaps, longest first
+    #: The most CPU time the GUI thread spent in one gap: the longest task itself, without
+    #: the time it waited for a core that other processes on the machine held.
+    worst_cpu_ms: float = 0.0
 
     def describe(self, limit: int = 5) -> str:
         lines = [f"{self.ticks} ticks over {self.seconds:.1f} s; worst gap {self.worst_ms:.1f} ms, "
                  f"p99 {self.p99_ms:.1f} ms, p99.9 {self.p999_ms:.1f} ms; "
-                 + ", ".join(f"{n} over {ms:g} ms" for ms, n in self.over.items())]
+                 + ", ".join(f"{n} over {ms:g} ms" for ms, n in self.over.items())
+                 + f"; longest task {self.worst_cpu_ms:.1f} ms of GUI-thread CPU"]
         for stall in self.stalls[:limit]:
-            lines.append(f"  {stall.ms:7.1f} ms at {stall.at_s:6.1f} s during {stall.where()}")
+            lines.append(f"  {stall.ms:7.1f} ms ({stall.cpu_ms:.1f} ms CPU) at {stall.at_s:6.1f} s "
+                         f"during {stall.where()}")
             if stall.stack:
                 lines.append("           in " + stall.innermost().strip().replace("\n", " | "))
         return "\n".join(lines)
@@ -94,6 +102,8 @@ class LagMonitor:
         self._started_in_gap: list[str] = []
         self._start = 0.0
         self._last = 0.0
+        self._last_cpu = 0.0
+        self._worst_cpu = 0.0
         self._sample: list[str] | None = None
         self._gui_thread = threading.get_ident()
         self._stop = threading.Event()
@@ -109,6 +119,8 @@ class LagMonitor:
         self._gaps.clear()
         self._kept.clear()
         self._start = self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
+        self._worst_cpu = 0.0
         self._started_in_gap = []
         self._timer.start()
         if self._sample_stacks and self._watchdog is None:
@@ -128,14 +140,18 @@ class LagMonitor:
     # --- measuring --------------------------------------------------------------------------
     def _tick(self) -> None:
         now = time.perf_counter()
+        cpu = time.thread_time()
         gap = (now - self._last) * 1000
+        cpu_gap = (cpu - self._last_cpu) * 1000
         self._last = now
+        self._last_cpu = cpu
+        self._worst_cpu = max(self._worst_cpu, cpu_gap)
         self._gaps.append(gap)
         if gap >= KEEP_OVER_MS:
             # The steps that started during the gap; if none, the one whose aftermath it was.
             labels = self._started_in_gap or [self._label]
             stall = Stall(round(gap, 2), round(now - self._start, 2), list(labels),
-                          self._sample or [])
+                          self._sample or [], round(cpu_gap, 2))
             self._kept.append(stall)
             if len(self._kept) > 4 * _KEEP_WORST:
                 self._kept = sorted(self._kept, key=lambda s: -s.ms)[:_KEEP_WORST]
@@ -166,6 +182,7 @@ class LagMonitor:
             p999_ms=round(percentile(gaps, 99.9), 2),
             over={ms: sum(1 for g in gaps if g > ms) for ms in self._limits},
             stalls=stalls,
+            worst_cpu_ms=round(self._worst_cpu, 2),
         )
 
 

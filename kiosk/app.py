@@ -29,11 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Open the queue (and import SQLAlchemy, on the queue's thread) once the window has settled:
-# a thread importing competes with the GUI thread's building for the interpreter. Never
-# later than this, whatever happens.
+# Open the queue (and import SQLAlchemy) just after the first frame, not before it.
 WARM_UP_MS = 200
-QUEUE_AT_THE_LATEST_MS = 5000
 
 
 #: What the screens after Home import, in the order they are built, with the slow ones cut
@@ -112,24 +109,10 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     window.usage = _usage_counter(window, worker, config)
     counted.append(window.usage)
     keeper.available_changed.connect(lambda ok: _offer_consult(window, ok))
-    _open_queue_once_settled(window, keeper)
+    keeper.start_after(WARM_UP_MS)
     QApplication.instance().aboutToQuit.connect(keeper.shutdown)
     _start_heartbeat(window, worker, config, education.speech_state)
     return window
-
-
-def _open_queue_once_settled(window: KioskWindow, keeper: QueueKeeper) -> None:
-    from PySide6.QtCore import QTimer
-
-    opened = []
-
-    def open_queue() -> None:
-        if not opened:
-            opened.append(True)
-            keeper.start_after(0)
-
-    window.settled.connect(open_queue)
-    QTimer.singleShot(QUEUE_AT_THE_LATEST_MS, window, open_queue)
 
 
 def _counted(factory: ScreenFactory, counted: list[UsageCounter]) -> ScreenFactory:
@@ -204,7 +187,7 @@ def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
     timer.setInterval(heartbeat.HEARTBEAT_INTERVAL_MS)
     timer.timeout.connect(beat)
     timer.start()
-    window.settled.connect(lambda: QTimer.singleShot(WARM_UP_MS, timer, beat))
+    QTimer.singleShot(WARM_UP_MS + 100, timer, beat)
 
 
 def _ignore(_value: object) -> None:

@@ -18,9 +18,10 @@ pytestmark = pytest.mark.no_qt_log
 @pytest.fixture
 def warm_kiosk(qtbot, kiosk):
     kiosk.activateWindow()
-    # What start-up puts off (the queue opened with SQLAlchemy, the first heartbeat) loads
-    # modules once, for good: let it happen before counting.
-    qtbot.wait(1500)
+    # What start-up puts off (the queue opened with SQLAlchemy once the window settles, the
+    # first heartbeat, the first counts written) loads modules and fills caches once, for
+    # good: let it happen before counting.
+    memory_flat.first_of_everything(kiosk)
     memory_flat.settle()
     return kiosk
 
