@@ -104,7 +104,6 @@ class KioskWindow(LockedWindow):
         self._joined: set[Screen] = set()  # in the stack
         #: Modules the later screens need, imported one per turn before they are built.
         self._imports: list[str] = []
-        self._imports_done = False
         self._warmed = False  # the first kinetic scroller's one-off cost paid
         self._stale: set[Screen] = set()  # restyled in the background or when next shown
         self._building = False
@@ -309,12 +308,11 @@ class KioskWindow(LockedWindow):
     def _plan_only(self, language: str) -> tuple[dict[str, Screen], list, list[str]]:
         """Plan ``language``'s screens, Home first among those waiting; build none."""
         plan = self._plan_for(self, language)
+        if not self._languages:  # the first plan: what the later screens need, once
+            self._imports = list(plan.imports)
         entry: tuple[dict[str, Screen], list, list[str]] = (
             {}, [(HOME, plan.first), *plan.later], list(plan.sections))
         self._languages[language] = entry
-        if not self._imports_done:
-            self._imports_done = True
-            self._imports = list(plan.imports)
         return entry
 
     def ensure_built(self) -> None:
@@ -418,18 +416,21 @@ class KioskWindow(LockedWindow):
             screen.resize(self.stack.size())
             screen.grab()
 
+    def _half_built(self, name: str) -> bool:
+        """Whether the screen half-built in the background is the current language's
+        ``name``."""
+        partial = self._partial
+        return (partial is not None and partial.language == self.language
+                and partial.name == name)
+
     def _waiting(self, name: str) -> bool:
         """Whether the current language's ``name`` is still to be built (or half-built)."""
-        partial = self._partial
-        return (any(waiting == name for waiting, _ in self._pending)
-                or (partial is not None and partial.language == self.language
-                    and partial.name == name))
+        return any(waiting == name for waiting, _ in self._pending) or self._half_built(name)
 
     def _build_named(self, name: str) -> None:
         """Build one waiting screen now: someone is about to show it."""
         self._finish_first_screens()
-        partial = self._partial
-        if partial is not None and partial.language == self.language and partial.name == name:
+        if self._half_built(name):
             self._complete_partial(self.language)
             return
         for index, (waiting, build) in enumerate(self._pending):
