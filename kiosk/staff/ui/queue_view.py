@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.callback_queue.model import Actor, InvalidTransition, Role, Status
 from kiosk.shell.ui.flow_layout import FlowLayout
+from kiosk.shell.ui.repolish import repolish
 from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.touch import make_kinetic
 from kiosk.staff.rows import STATUS_LABELS, RequestDetail, RowFormatter
@@ -392,7 +393,7 @@ class StaffQueueView(Screen):
         elif self.exit_button is not None:
             self.exit_button.setText(EXIT_CONFIRM_TEXT)
             self.exit_button.setProperty("role", "cta")
-            self._restyle(self.exit_button)
+            repolish(self.exit_button)
             self._exit_armed.start()
 
     def _disarm_exit(self) -> None:
@@ -400,12 +401,7 @@ class StaffQueueView(Screen):
         if self.exit_button is not None:
             self.exit_button.setText(EXIT_TEXT)
             self.exit_button.setProperty("role", "")
-            self._restyle(self.exit_button)
-
-    @staticmethod
-    def _restyle(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
+            repolish(self.exit_button)
 
     # --- notices ----------------------------------------------------------------------------
     def show_notice(self, text: str) -> None:
