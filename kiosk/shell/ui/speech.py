@@ -36,7 +36,6 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import (
@@ -49,8 +48,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
     Slot,
-    qInstallMessageHandler,
 )
+
+from kiosk.shell.ui.multimedia import quiet_loader_time_warnings
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +69,6 @@ DEFAULT_VOLUME = 0.8
 DEFAULT_RATE = 0.0
 #: Stands in while the real engine opens: it loads instantly and never blocks.
 _PLACEHOLDER_ENGINE = "mock"
-
-
-@contextlib.contextmanager
-def _quiet_qt() -> Iterator[None]:
-    """Route Qt's messages to our log while loading a module that may warn about back-ends."""
-
-    def to_log(mode, context, message: str) -> None:
-        log.info("qt: %s", message)
-
-    previous = qInstallMessageHandler(to_log)
-    try:
-        yield
-    finally:
-        qInstallMessageHandler(previous)
 
 
 class _Voice(QObject):
@@ -356,9 +342,10 @@ class Speaker(QObject):
             self._start()
 
     def _start(self) -> None:
-        # The import itself is quick (about 10 ms) but QtMultimedia, which it loads, reports
-        # its optional back-ends (PipeWire) as warnings: here they go to the log.
-        with _quiet_qt(), contextlib.suppress(ImportError):
+        # The import itself is quick (about 10 ms); QtMultimedia, which it loads, warns about
+        # its optional back-ends from inside the loader, where no Python may run.
+        quiet_loader_time_warnings()
+        with contextlib.suppress(ImportError):
             import PySide6.QtTextToSpeech  # noqa: F401 - the worker reports a failed import
         worker = self._worker = _Worker()
         # Retire the thread with the speaker (its window closing), on the GUI thread.

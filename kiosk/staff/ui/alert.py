@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from kiosk.ops.resources import resource_path
+from kiosk.shell.ui.multimedia import quiet_loader_time_warnings
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def describe(count: int) -> str:
 
 
 def _load_chime(parent: QObject) -> Any:
+    quiet_loader_time_warnings()  # before QtMultimedia loads: see kiosk.shell.ui.multimedia
     try:
         from PySide6.QtMultimedia import QSoundEffect
     except ImportError as exc:  # e.g. libpulse.so.0 missing

@@ -112,3 +112,59 @@ def test_read_aloud_shows_stop_while_speaking_and_its_icon_stays_visible(qtbot, 
     assert inked == {palette.accent_text.lower()}
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not button.isChecked() and button.text() == "Read aloud"
+
+
+# A fresh interpreter: QtTextToSpeech must load for the first time, with a Python message
+# handler installed (as pytest-qt's and the self-test's are) and a second Python thread loading
+# libraries meanwhile (as the queue's thread and the speech thread import theirs).
+_OPEN_WHILE_LOADING = r'''
+import ctypes, ctypes.util, sys, threading, time
+from PySide6.QtCore import qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+
+def handler(mode, context, message):
+    time.sleep(0.05)  # lets the other thread run, as writing to a log file does
+
+qInstallMessageHandler(handler)
+running = True
+
+def load_libraries():
+    names = [ctypes.util.find_library(n) for n in ("m", "z", "bz2", "lzma")]
+    while running:
+        for name in filter(None, names):
+            ctypes.CDLL(name)
+
+threading.Thread(target=load_libraries, daemon=True).start()
+time.sleep(0.1)
+from kiosk.shell.ui.speech import Speaker
+
+speaker = Speaker("mock")
+deadline = time.monotonic() + 20
+while speaker.state() == "unknown" and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+running = False
+print(speaker.state())
+'''
+
+
+def test_the_speaker_opens_while_another_thread_loads_libraries(tmp_path):
+    """QtMultimedia warns from inside the C loader; a Python handler called there froze the
+    whole kiosk at start-up, its first frame painted and nothing after (CI, Xvfb)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
+    try:
+        result = subprocess.run([sys.executable, "-c", _OPEN_WHILE_LOADING], env=env,
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the kiosk froze opening its speaker: a Qt message handler "
+                             "written in Python ran inside the library loader") from None
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split()[-1] == "available", result.stdout + result.stderr[-3000:]
