@@ -209,14 +209,17 @@ def _queue_worker(config: Config) -> QueueWorker:
     tz, _name = clinic_time_zone(config)
 
     def open_queue():  # runs on the worker thread, after the first frame
+        # The hours first: finding the machine's time zone (tzlocal, about 30 ms) is then done
+        # here, before the background build's thank-you screen reads the same hours.
+        from kiosk.callback_queue.deadlines import DeadlinePolicy
+
+        policy = DeadlinePolicy.from_config(config)
         import kiosk.callback_queue.validation  # noqa: F401 - warm the form's first submit
         from kiosk.callback_queue.outbox import ResilientQueue
 
         prepare_data_dir(config)  # where the outbox and the default queue live
-        from kiosk.callback_queue.deadlines import DeadlinePolicy
-
         queue = ResilientQueue(database_url(config), outbox_path(config), merge_sent_again=True,
-                               policy=DeadlinePolicy.from_config(config))
+                               policy=policy)
         _purge_expired(queue, retention_days, tz, config.kiosk_id)
         _adopt_shared_pin(queue, config)
         return queue
