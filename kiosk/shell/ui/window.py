@@ -110,6 +110,7 @@ class KioskWindow(LockedWindow):
         self._finished = False
         self._leaving = False
         self._watchers: list[QObject] = []
+        self._unwatching = False  # inside _unwatched(): nested restyles change nothing
         QApplication.instance().aboutToQuit.connect(self._stop_watching)
         self.idle_warning: IdleWarning | None = None
         #: now -> whether the clinic is open ([clinic] hours); the attract screen is dark when not.
@@ -354,6 +355,13 @@ class KioskWindow(LockedWindow):
 
     def _build_next(self) -> None:
         self._building = False
+        # A step sends hundreds of events (children added, polished, laid out, painted off
+        # the glass) and no input: none of them need cross into a Python filter.
+        with self._unwatched():
+            self._build_step()
+        self._schedule_builds()
+
+    def _build_step(self) -> None:
         if not self._warmed:
             self._warmed = True
             warm_up_gestures()
@@ -388,15 +396,12 @@ class KioskWindow(LockedWindow):
                     self._plan_only(unplanned[0])
                 elif self._stale:
                     self._restyle_one_stale()
-        self._schedule_builds()
 
     def _restyle_one_stale(self) -> None:
         """After a look change, one hidden screen (the current language's first) takes the
         new look, so that showing it later costs no restyle."""
         mine = [screen for screen in self._screens.values() if screen in self._stale]
-        screen = mine[0] if mine else next(iter(self._stale))
-        with self._unwatched():
-            self._restyle(screen)
+        self._restyle(mine[0] if mine else next(iter(self._stale)))
 
     def _complete_partial(self, language: str) -> None:
         """The screen half-built in the background, if it is ``language``'s: finish it now."""
@@ -514,16 +519,22 @@ class KioskWindow(LockedWindow):
 
     @contextlib.contextmanager
     def _unwatched(self) -> Iterator[None]:
-        """No Python filter while the window restyles: a restyle sends thousands of events
-        (polish, font, layout) and no input, and each would cross into Python."""
+        """No Python filter while the window restyles or takes a build step: those send
+        thousands of events (polish, font, layout, paint) and no input, and each would cross
+        into Python. Nested (a build step's restyle), the outer one keeps them off."""
+        if self._unwatching:
+            yield
+            return
         app = QApplication.instance()
         watchers = list(self._watchers)
         for watcher in watchers:
             app.removeEventFilter(watcher)
         speech_paused = self._speech_mode is not None and self._speech_mode.pause_filter()
+        self._unwatching = True
         try:
             yield
         finally:
+            self._unwatching = False
             if not self._leaving:
                 for watcher in watchers:
                     app.installEventFilter(watcher)
@@ -630,9 +641,12 @@ class KioskWindow(LockedWindow):
             self.apply_look()
 
     def _restyle(self, screen: Screen) -> None:
-        if screen.styleSheet() != self._look:
-            screen.setStyleSheet(self._look)
-        screen.apply_look(self.palette_, self.text_size)
+        """The current look on ``screen``, with no Python filter watching its thousands of
+        events (a build step's styling included)."""
+        with self._unwatched():
+            if screen.styleSheet() != self._look:
+                screen.setStyleSheet(self._look)
+            screen.apply_look(self.palette_, self.text_size)
         self._stale.discard(screen)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
@@ -708,8 +722,7 @@ class KioskWindow(LockedWindow):
             self._build_named(name)
         screen = self._screens[name]
         if screen in self._stale:
-            with self._unwatched():
-                self._restyle(screen)
+            self._restyle(screen)
         previous = self.stack.currentWidget()
         if isinstance(previous, Screen) and previous is not screen:
             previous.left()
