@@ -118,10 +118,9 @@ def first_of_everything(window) -> None:
     and would land in whichever count happened to be running then."""
     from PySide6.QtTest import QTest
 
-    for _ in range(1000):  # at most 10 s
-        if window.is_settled:
-            break
-        QTest.qWait(10)
+    from benchmarks.patient_session import wait_until_settled
+
+    wait_until_settled(window)
     for _ in range(3):
         switch_language(window)
         visit_and_reset(window)

@@ -376,6 +376,17 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
             gc.disable()
 
 
+def wait_until_settled(window, timeout_ms: int = 10_000) -> None:
+    """The event loop until the window's background build is done (``is_settled``), at most
+    ``timeout_ms``."""
+    from PySide6.QtTest import QTest
+
+    for _ in range(timeout_ms // 10):
+        if window.is_settled:
+            return
+        QTest.qWait(10)
+
+
 @contextmanager
 def shown_kiosk(config, size: tuple[int, int] = (1280, 800), *, settle_ms: int = 100):
     """The kiosk built from ``config`` as main.py does, shown, active, settled (its
@@ -395,10 +406,7 @@ def shown_kiosk(config, size: tuple[int, int] = (1280, 800), *, settle_ms: int =
         window.show()
         window.activateWindow()
         QTest.qWaitForWindowActive(window)
-        for _ in range(1000):  # the background build done (at most 10 s), then settle_ms
-            if window.is_settled:
-                break
-            QTest.qWait(10)
+        wait_until_settled(window)
         QTest.qWait(settle_ms)
         yield window
     finally:
