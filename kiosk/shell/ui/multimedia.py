@@ -7,8 +7,9 @@ queue's, the speech thread) is importing an extension module at that moment, it 
 interpreter's lock and waits for the loader's. Neither lets go: the kiosk froze at start-up,
 its window painted once and never again (1 start in 4 with an X server taking screenshots).
 
-So the kiosk installs no Python message handler, and these warnings are switched off at their
-category before the library loads: Qt drops them before any handler is called.
+So the running kiosk installs no Python message handler (``self-test`` does, and pytest-qt
+does in the tests), and these warnings are switched off at their category before the library
+loads: Qt drops them before any handler is called.
 """
 
 from __future__ import annotations
