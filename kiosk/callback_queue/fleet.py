@@ -9,10 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kiosk.callback_queue.engine import write_transaction
+from kiosk.callback_queue.engine import upsert_insert, write_transaction
 from kiosk.callback_queue.schema import kiosk_heartbeats_table as _beats
 
 QUEUE_OK = "ok"  # the server took the last request; nothing waits
@@ -44,7 +42,7 @@ def record_heartbeat(engine: Engine, beat: Heartbeat) -> None:
     values["kiosk_id"] = beat.kiosk_id[:64]
     values["version"] = beat.version[:32]
     values["last_error"] = beat.last_error[:LAST_ERROR_MAX_CHARS]
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(engine.dialect.name)
     stmt = insert(_beats).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[_beats.c.kiosk_id],

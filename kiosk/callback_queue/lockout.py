@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kiosk.callback_queue.engine import write_transaction
+from kiosk.callback_queue.engine import upsert_insert, write_transaction
 from kiosk.callback_queue.model import utc_now
 from kiosk.callback_queue.schema import pin_lockout_table as _lockout
 
@@ -82,7 +80,7 @@ class LockoutStore:
             conn.execute(_lockout.delete().where(_lockout.c.scope == scope))
 
     def _ensure_row(self, conn: Connection, scope: str, now: datetime) -> None:
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        insert = upsert_insert(conn.dialect.name)
         conn.execute(
             insert(_lockout)
             .values(scope=scope, failures=0, locks=0, locked_until=None, updated_at=now)

@@ -19,8 +19,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiosk.callback_queue import audit_chain, schema
 from kiosk.callback_queue.deadlines import DeadlinePolicy
@@ -30,6 +28,7 @@ from kiosk.callback_queue.engine import (
     make_engine,
     restrict_sqlite_files,
     sqlite_path,
+    upsert_insert,
     write_transaction,
 )
 from kiosk.callback_queue.file_identity import OpenedFile, QueueFileReplaced
@@ -218,7 +217,7 @@ class CallbackStore(ClosesOnExit):
             "consent_language": req.language[:8],
             "consent_version": consent_version(req.consent_text) if req.consent_text else "",
         }
-        insert = pg_insert if self._is_pg else sqlite_insert
+        insert = upsert_insert("postgresql" if self._is_pg else "sqlite")
         stmt = (
             insert(_requests)
             .values(**values)
@@ -609,7 +608,7 @@ class CallbackStore(ClosesOnExit):
     def _close_number(self, conn: Connection, phone: str, request_id: int,
                       actor: Actor | str,
                       now: datetime) -> list[int]:
-        insert = pg_insert if self._is_pg else sqlite_insert
+        insert = upsert_insert("postgresql" if self._is_pg else "sqlite")
         conn.execute(insert(_do_not_call).values(phone=phone, request_id=request_id, at=now,
                                                  actor=str(actor)[:64])
                      .on_conflict_do_nothing(index_elements=[_do_not_call.c.phone]))

@@ -17,11 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiosk.callback_queue.counts import UsageCount, check_name
-from kiosk.callback_queue.engine import write_transaction
+from kiosk.callback_queue.engine import upsert_insert, write_transaction
 from kiosk.callback_queue.model import Status
 from kiosk.callback_queue.schema import audit_table as _audit
 from kiosk.callback_queue.schema import callback_archive_table as _archive
@@ -46,7 +44,7 @@ def add_counts(engine: Engine, rows: Iterable[UsageCount]) -> int:
         return 0
     for row in batch:
         check_name(row.counter, row.key)
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(engine.dialect.name)
     stmt = insert(_counts)
     stmt = stmt.on_conflict_do_update(
         index_elements=[_counts.c.day, _counts.c.kiosk_id, _counts.c.counter, _counts.c.key],
@@ -180,7 +178,7 @@ def archive_requests(conn: Connection, doomed: Any, tz: tzinfo | None) -> int:
         .where(_requests.c.id.in_(doomed))))
     if not rows:
         return 0
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(conn.dialect.name)
     for (day, kiosk_id), figures in _facts(conn, rows, tz).items():
         values = [(name, "", getattr(figures, name)) for name in ARCHIVED_TOTALS]
         values += [(FIRST_CALL, str(minutes), n) for minutes, n in figures.first_call_min.items()]
