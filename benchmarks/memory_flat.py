@@ -118,9 +118,9 @@ def first_of_everything(window) -> None:
     and would land in whichever count happened to be running then."""
     from PySide6.QtTest import QTest
 
-    from benchmarks.patient_session import wait_until_settled
+    from benchmarks.patient_session import wait_until_started
 
-    wait_until_settled(window)
+    wait_until_started(window)
     for _ in range(3):
         switch_language(window)
         visit_and_reset(window)

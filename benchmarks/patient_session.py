@@ -308,14 +308,14 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
     """Build the kiosk from ``config`` as main.py does, start a LagMonitor right after its
     first frame, run a seeded session for ``duration_s`` and tear the window down.
 
-    As main.py does, garbage collection is off while the kiosk builds and comes back, with
-    all that exists frozen, when the window has settled: a collection over the test
-    process's whole heap is not one the kiosk ever makes."""
+    As main.py does, garbage collection is off while the kiosk starts and comes back, with
+    all that exists frozen, when its start-up is over (the queue's first answer): a
+    collection over the test process's whole heap is not one the kiosk ever makes."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_kiosk
-    from kiosk.cli import collect_garbage_again
+    from kiosk.cli import collect_garbage_again, when_started
     from kiosk.shell.ui.window import KioskWindow
 
     app = QApplication.instance()
@@ -330,12 +330,10 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
         if was_collecting:
             gc.enable()
         raise
-    window.settled.connect(collect_garbage_again)
+    when_started(window, collect_garbage_again)
     monitor = LagMonitor(sample_stacks=sample_stacks)
     started = QEventLoop()
 
-    settled = QEventLoop()
-    window.settled.connect(settled.quit)
 
     def begin() -> None:
         monitor.start()
@@ -350,12 +348,11 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
         started.exec()
         if not window.isActiveWindow():
             raise RuntimeError("the kiosk window never became the active window")
-        # The monitor runs from the first frame, so the background build's own steps count;
-        # the visitor's first tap comes once it is done (half a second here), as a person
-        # takes longer than that to read Home and reach for it.
-        if not window.is_settled:
-            QTimer.singleShot(10_000, settled.quit)
-            settled.exec()
+        # The monitor runs from the first frame, so the background build's own steps and
+        # the queue's opening count; the visitor's first tap comes once start-up is over
+        # (two seconds here), as a person takes longer than that to read Home and reach
+        # for it.
+        wait_until_started(window)
         session = PatientSession(window, monitor, seed)
         counts = session.run(duration_s)
         report = monitor.stop()
@@ -376,21 +373,23 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
             gc.disable()
 
 
-def wait_until_settled(window, timeout_ms: int = 10_000) -> None:
-    """The event loop until the window's background build is done (``is_settled``), at most
-    ``timeout_ms``."""
+def wait_until_started(window, timeout_ms: int = 10_000) -> None:
+    """The event loop until the kiosk's start-up is over, at most ``timeout_ms``: its
+    background build done (``is_settled``) and its queue, opened after that, answered."""
     from PySide6.QtTest import QTest
 
+    keeper = window.queue_keeper
     for _ in range(timeout_ms // 10):
-        if window.is_settled:
+        if window.is_settled and keeper.has_answered:
             return
         QTest.qWait(10)
 
 
 @contextmanager
 def shown_kiosk(config, size: tuple[int, int] = (1280, 800), *, settle_ms: int = 100):
-    """The kiosk built from ``config`` as main.py does, shown, active, settled (its
-    background build done) and ``settle_ms`` of event loop past that; torn down afterwards."""
+    """The kiosk built from ``config`` as main.py does, shown, active, started (its
+    background build done, its queue answered) and ``settle_ms`` of event loop past that;
+    torn down afterwards."""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -406,7 +405,7 @@ def shown_kiosk(config, size: tuple[int, int] = (1280, 800), *, settle_ms: int =
         window.show()
         window.activateWindow()
         QTest.qWaitForWindowActive(window)
-        wait_until_settled(window)
+        wait_until_started(window)
         QTest.qWait(settle_ms)
         yield window
     finally:

@@ -29,8 +29,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Open the queue (and import SQLAlchemy) just after the first frame, not before it.
-WARM_UP_MS = 200
+# The queue opens (SQLAlchemy imported, the schema checked: about half a second of Python
+# on its own thread) once the window's background build has settled, not beside it: the two
+# took turns at the interpreter lock, and build steps of 50 ms stretched to 140 on the GUI
+# thread. A window that never settles (never shown) opens its queue at the latest after
+# QUEUE_AT_LATEST_MS; a submit before then opens it at once.
+QUEUE_AFTER_SETTLED_MS = 100
+QUEUE_AT_LATEST_MS = 10_000
 
 
 #: What the screens after Home import, in the order they are built, with the slow ones cut
@@ -109,10 +114,32 @@ def build_kiosk(config_path: str | Path | None, *, windowed: bool = False) -> Lo
     window.usage = _usage_counter(window, worker, config)
     counted.append(window.usage)
     keeper.available_changed.connect(lambda ok: _offer_consult(window, ok))
-    keeper.start_after(WARM_UP_MS)
     QApplication.instance().aboutToQuit.connect(keeper.shutdown)
-    _start_heartbeat(window, worker, config, education.speech_state)
+    beat = _start_heartbeat(window, worker, config, education.speech_state)
+
+    def open_queue() -> None:
+        keeper.start_after(0)  # open, probe, deliver what waits
+        beat()  # then the first heartbeat, so `status` and the console see this kiosk
+
+    _when_settled(window, open_queue)
     return window
+
+
+def _when_settled(window: KioskWindow, then: Callable[[], None]) -> None:
+    """``then()`` once: QUEUE_AFTER_SETTLED_MS after the window settles (its background
+    build done), or QUEUE_AT_LATEST_MS after now, whichever comes first."""
+    from PySide6.QtCore import QTimer
+
+    done = False
+
+    def once() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            then()
+
+    window.settled.connect(lambda: QTimer.singleShot(QUEUE_AFTER_SETTLED_MS, window, once))
+    QTimer.singleShot(QUEUE_AT_LATEST_MS, window, once)
 
 
 def _counted(factory: ScreenFactory, counted: list[UsageCounter]) -> ScreenFactory:
@@ -165,9 +192,9 @@ def _offer_consult(window: KioskWindow, available: bool) -> None:
 
 
 def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
-                     speech_state: Callable[[], str]) -> None:
+                     speech_state: Callable[[], str]) -> Callable[[], None]:
     """This kiosk's facts to the queue database every minute, written on the queue worker;
-    the first just after the warm-up, so `status` and the console see a kiosk at once."""
+    returns the beat, for the first one as soon as the queue opens."""
     from datetime import UTC, datetime
 
     from PySide6.QtCore import QTimer
@@ -187,7 +214,7 @@ def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
     timer.setInterval(heartbeat.HEARTBEAT_INTERVAL_MS)
     timer.timeout.connect(beat)
     timer.start()
-    QTimer.singleShot(WARM_UP_MS + 100, timer, beat)
+    return beat
 
 
 def _ignore(_value: object) -> None:
@@ -208,9 +235,7 @@ def _queue_worker(config: Config) -> QueueWorker:
     retention_days = config.staff.retention_days
     tz, _name = clinic_time_zone(config)
 
-    def open_queue():  # runs on the worker thread, after the first frame
-        # The hours first: finding the machine's time zone (tzlocal, about 30 ms) is then done
-        # here, before the background build's thank-you screen reads the same hours.
+    def open_queue():  # runs on the worker thread, once the window has settled
         from kiosk.callback_queue.deadlines import DeadlinePolicy
 
         policy = DeadlinePolicy.from_config(config)

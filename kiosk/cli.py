@@ -6,9 +6,13 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
+
+if TYPE_CHECKING:
+    from kiosk.shell.ui.lockdown import LockedWindow
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,20 +173,33 @@ def run_staff_console(config_path: str | None) -> int:
 
 
 def collect_garbage_again() -> None:
-    """Garbage collection back on after start-up (main.py turns it off), once the window
-    has settled. What start-up built (modules, classes, the screens of both languages)
-    lives as long as the kiosk: frozen, it is left out of every later collection, so those
-    stay short while patients tap."""
+    """Garbage collection back on after start-up (main.py turns it off), once start-up is
+    over (``when_started``). What start-up built (modules, classes, the screens of both
+    languages, the open queue) lives as long as the kiosk: frozen, it is left out of every
+    later collection, so those stay short while patients tap."""
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
 
 
+def when_started(window: LockedWindow, then: Callable[[], None]) -> None:
+    """``then()`` when the kiosk's start-up is over: its queue has answered for the first
+    time, which it is asked only once the window has settled (kiosk.app). The out-of-order
+    window has no queue: when it has settled."""
+    keeper = getattr(window, "queue_keeper", None)
+    if keeper is None:
+        window.settled.connect(then)
+    elif keeper.has_answered:
+        then()
+    else:
+        keeper.first_answer.connect(then)
+
+
 #: How long after the first frame the kiosk starts rotating its log and keeping the screen
 #: awake (see configure_start_up_logging).
 AFTER_FIRST_FRAME_MS = 200
-#: Garbage collection comes back when the window has settled (collect_garbage_again), or
-#: after this long whatever happens: memory must never grow unchecked.
+#: Garbage collection comes back when start-up is over (collect_garbage_again), or after
+#: this long whatever happens: memory must never grow unchecked.
 GC_AT_THE_LATEST_MS = 20_000
 
 
@@ -258,7 +275,7 @@ def run_kiosk(config_path: str | None, *, windowed: bool, quit_after_first_frame
             awake.append(keep_screen_awake())
 
     after_first_paint(window, after_start_up, AFTER_FIRST_FRAME_MS)
-    window.settled.connect(collect_garbage_again)
+    when_started(window, collect_garbage_again)
     if quit_after_first_frame:
         quit_after_first_paint(window, app)
     window.present()

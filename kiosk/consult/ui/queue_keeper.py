@@ -27,6 +27,9 @@ class QueueKeeper(QObject):
     available_changed = Signal(bool)
     #: How many requests wait in this kiosk's outbox, after each delivery attempt.
     pending_changed = Signal(int)
+    #: Once, when the first probe has answered (the queue opened, or could not): the end of
+    #: the kiosk's start-up, which housekeeping waits for.
+    first_answer = Signal()
 
     def __init__(self, worker: QueueWorker, parent: QObject | None = None, *,
                  prepare: Callable[[], object] = lambda: None) -> None:
@@ -38,6 +41,7 @@ class QueueKeeper(QObject):
         self._backoff = Backoff()
         self._availability = Availability(log)
         self.pending = 0
+        self.has_answered = False
         self._busy = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -93,10 +97,17 @@ class QueueKeeper(QObject):
             self._again()
         else:
             self._backoff.reset()
+        self._answered()
 
     def _tend_failed(self, exc: BaseException) -> None:
         self._busy = False
         self._failed(exc)
+        self._answered()
+
+    def _answered(self) -> None:
+        if not self.has_answered:
+            self.has_answered = True
+            self.first_answer.emit()
 
     def _worked(self) -> None:
         if self._availability.worked():

@@ -1,7 +1,8 @@
 """Runs callback-queue work on a background thread so the screen never waits on a disk or network.
 
-The queue (and SQLAlchemy with it) is opened on that thread by the first job, after the
-first frame; a queue that failed to open is tried again by the next job.
+The queue (and SQLAlchemy with it) is opened on that thread by the first job (in the kiosk,
+once the window's background build has settled: kiosk.app); a queue that failed to open is
+tried again by the next job.
 """
 
 from __future__ import annotations

@@ -101,3 +101,27 @@ def test_a_look_change_reaches_hidden_screens_a_step_at_a_time(qtbot, build, mak
     qtbot.waitUntil(lambda: form.styleSheet() != calm, timeout=5000)  # nor when next shown
     assert window.stack.currentWidget() is not form
     assert form.styleSheet() == window.top_bar.styleSheet()  # the high-contrast look
+
+
+def test_the_queue_opens_after_the_build_and_its_answer_ends_start_up(qtbot, build,
+                                                                       make_config) -> None:
+    """SQLAlchemy's import and the schema check (half a second of Python) beside the build
+    made both take turns at the interpreter lock and stretched build steps past 140 ms: the
+    queue waits for the window to settle, and the end of start-up (when kiosk.cli turns
+    garbage collection back on) for its answer."""
+    from kiosk.cli import when_started
+
+    window = build(make_config(), show=False)
+    keeper, worker = window.queue_keeper, window.queue_worker
+    events: list[tuple[str, bool]] = []
+    window.settled.connect(lambda: events.append(("settled", worker._queue is not None)))
+    when_started(window, lambda: events.append(("started", worker._queue is not None)))
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: len(events) == 2, timeout=20_000)
+    assert events == [("settled", False), ("started", True)]  # opened between the two
+    assert keeper.available and keeper.has_answered
+
+    late: list[bool] = []
+    when_started(window, lambda: late.append(True))  # asked after start-up: at once
+    assert late == [True]
