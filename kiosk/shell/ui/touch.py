@@ -43,15 +43,15 @@ def make_kinetic(area: QAbstractScrollArea) -> None:
 
 
 def warm_up_gestures() -> None:
-    """Pay, on a throwaway widget, for the process's first ``QScroller.grabGesture``: PySide6
-    creates some 80 enum types then, most of a frame, which would otherwise land inside the
-    build of the first scrolling page."""
+    """Pay, on a throwaway scroll area, for the process's first kinetic scroll area: PySide6
+    creates its enum types (the scroller's, its properties', the scroll area's) when first
+    used, most of a frame, which would otherwise land inside the step that puts Home in its
+    scroll area."""
     from PySide6.QtWidgets import QScroller
 
-    widget = QWidget()
-    QScroller.grabGesture(widget, QScroller.ScrollerGestureType.TouchGesture)
-    QScroller.ungrabGesture(widget)
-    widget.deleteLater()
+    area = kinetic_scroll_area(QWidget())
+    QScroller.ungrabGesture(area.viewport())
+    area.deleteLater()
 
 
 def kinetic_scroll_area(content: QWidget) -> QScrollArea:
