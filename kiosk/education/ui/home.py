@@ -26,6 +26,26 @@ if TYPE_CHECKING:
 CONSULT_ICON = "mdi6.phone-in-talk"
 
 
+class _UncutPage(QWidget):
+    """Holds Home's page at its own height, its foot cut off by the screen's edge, for the
+    first frame: laid out in the glass's height instead, the tiles were squeezed and cut
+    their words in half (1024×600). ``finish_building()`` moves the page into its scroll
+    area right after, where the same foot is a finger's scroll away."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self._page = page
+        page.setParent(self)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        page, width = self._page, event.size().width()
+        if page.parent() is not self:  # in its scroll area now
+            return
+        natural = page.heightForWidth(width) if page.hasHeightForWidth() else -1
+        page.setGeometry(0, 0, width, max(event.size().height(), natural,
+                                          page.minimumSizeHint().height()))
+
+
 class HomeScreen(Screen):
     """Coloured by the window that shows it (``apply_look``), as every screen is."""
 
@@ -86,11 +106,12 @@ class HomeScreen(Screen):
         # the first frame costs about 30 ms: its private scroll-bar containers make PySide
         # resolve every lazily loaded Qt class the moment the idle guard sees their events.
         self._inner = inner
+        self._uncut: _UncutPage | None = _UncutPage(inner)
         self._scroll: QScrollArea | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(inner, 1)
+        layout.addWidget(self._uncut, 1)
         foot = QVBoxLayout()
         foot.setContentsMargins(40, 12, 40, 16)
         foot.addWidget(consult)
@@ -142,8 +163,11 @@ class HomeScreen(Screen):
         """Puts the page in its scroll area."""
         if self._scroll is not None:
             return
-        self._scroll = kinetic_scroll_area(self._inner)  # takes the page from the layout
-        self.layout().insertWidget(0, self._scroll, 1)
+        self._scroll = kinetic_scroll_area(self._inner)  # takes the page from its holder
+        self.layout().replaceWidget(self._uncut, self._scroll)
+        self.layout().setStretchFactor(self._scroll, 1)
+        self._uncut.deleteLater()
+        self._uncut = None
         self._scroll.show()  # now, not at the next event-loop turn: Home is on screen
         self._inner.show()
 

@@ -61,3 +61,26 @@ def test_tiles_are_as_tall_as_their_words_on_a_tall_screen(qtbot, kiosk) -> None
     for tile in _tiles(home):
         needed = tile.layout().totalHeightForWidth(tile.width())
         assert tile.height() <= needed + 48, f"{tile.objectName()} is {tile.height()} px tall"
+
+
+def test_the_first_frame_cuts_no_tile_on_a_small_screen(qtbot, build, make_config) -> None:
+    """Before Home is in its scroll area (that is built just after the first frame), its page
+    keeps its own height, cut at the screen's edge: laid out in the glass's height, the
+    tiles were squeezed to half their words at 1024×600."""
+    from kiosk.shell.ui.first_frame import after_first_paint
+
+    window = build(make_config(), show=False)
+    seen: list[tuple[str, int, int]] = []
+
+    def look() -> None:
+        home = window.stack.currentWidget()
+        assert home.findChild(QScrollArea) is None  # still the first frame's page
+        seen.extend((tile.objectName(), tile.height(),
+                     tile.layout().totalHeightForWidth(tile.width())) for tile in _tiles(home))
+
+    after_first_paint(window, look, 0)
+    window.resize(1024, 600)
+    window.show()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    squeezed = [(name, height, needed) for name, height, needed in seen if height < needed - 2]
+    assert squeezed == []
