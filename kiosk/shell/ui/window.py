@@ -104,7 +104,10 @@ class KioskWindow(LockedWindow):
         self._joined: set[Screen] = set()  # in the stack
         #: Modules the later screens need, imported one per turn before they are built.
         self._imports: list[str] = []
-        self._warmed = False  # the first kinetic scroller's one-off cost paid
+        #: The first steps after the first frame, each costly once per process and so a
+        #: turn of its own: PySide6's ``Qt`` namespace, the idle warning, the first scroller.
+        self._one_offs: list[Callable[[], None]] = [
+            self._make_idle_warning, self._set_focus_rules, warm_up_gestures]
         self._stale: set[Screen] = set()  # restyled in the background or when next shown
         self._building = False
         self._finished = False
@@ -339,8 +342,8 @@ class KioskWindow(LockedWindow):
         self._schedule_builds()
 
     def _work_left(self) -> bool:
-        return bool(not self._warmed or self._unfinished or self._partial is not None
-                    or self._imports or self._stale
+        return bool(self._one_offs or self._unfinished
+                    or self._partial is not None or self._imports or self._stale
                     or any(pending for _, pending, _ in self._languages.values())
                     or any(lang not in self._languages for lang in LANGUAGE_NAMES))
 
@@ -362,9 +365,8 @@ class KioskWindow(LockedWindow):
         self._schedule_builds()
 
     def _build_step(self) -> None:
-        if not self._warmed:
-            self._warmed = True
-            warm_up_gestures()
+        if self._one_offs:
+            self._one_offs.pop(0)()
         elif self._unfinished:
             self._finish_screen(self._unfinished.pop())
         elif self._partial is not None:
@@ -447,6 +449,8 @@ class KioskWindow(LockedWindow):
     def _finish_first_screens(self) -> None:
         if not self._finished:
             self._finish()
+        while self._one_offs:
+            self._one_offs.pop(0)()
         while self._unfinished:
             self._finish_screen(self._unfinished.pop())
 
@@ -465,11 +469,29 @@ class KioskWindow(LockedWindow):
         screen.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
 
     def _finish(self) -> None:
+        """At the first paint: the Python event filters, now that Home is on the glass."""
+        self._finished = True
+        self._install_filters()
+
+    def _set_focus_rules(self) -> None:
+        """The window's focus and context-menu rules, the idle warning's included."""
         from PySide6.QtCore import Qt
 
+        # Keys reach the window when nothing else has the focus; a tap never takes the focus
+        # from the field being typed in (the on-screen keys take none).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        keyboard_focus_only(self.top_bar)
+        keyboard_focus_only(self.speech_bar)
+        self.top_bar.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_context_menus(self)
+
+    def _make_idle_warning(self) -> None:
+        """The "Still there?" overlay and the speech bar's buttons, wired (the idle guard
+        warns after minutes; this runs within a second of the first frame). Its module's
+        ``from PySide6.QtCore import Qt``, the first after the first frame, makes the
+        namespace's 93 enum types: 20-40 ms here."""
         from kiosk.shell.ui.idle_warning import IdleWarning
 
-        self._finished = True
         self.idle_warning = IdleWarning(self, self.tr_)
         self.idle_warning.setStyleSheet(self._look)
         # Speech first: the question is said before the button that takes the focus.
@@ -483,14 +505,6 @@ class KioskWindow(LockedWindow):
         self.speech_bar.buttons["speech-softer"].clicked.connect(lambda: self.change_volume(-1))
         self.speech_bar.buttons["speech-faster"].clicked.connect(lambda: self.change_rate(+1))
         self.speech_bar.buttons["speech-slower"].clicked.connect(lambda: self.change_rate(-1))
-        self._install_filters()
-        # Keys reach the window when nothing else has the focus; a tap never takes the focus
-        # from the field being typed in (the on-screen keys take none).
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        keyboard_focus_only(self.top_bar)
-        keyboard_focus_only(self.speech_bar)
-        self.top_bar.staff_trigger.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        no_context_menus(self)
 
     def _install_filters(self) -> None:
         """The idle guard and, in kiosk mode, the key lock: at the first paint, or sooner if
