@@ -334,7 +334,6 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
     monitor = LagMonitor(sample_stacks=sample_stacks)
     started = QEventLoop()
 
-
     def begin() -> None:
         monitor.start()
         started.quit()
@@ -374,13 +373,16 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
 
 
 def wait_until_started(window, timeout_ms: int = 10_000) -> None:
-    """The event loop until the kiosk's start-up is over, at most ``timeout_ms``: its
-    background build done (``is_settled``) and its queue, opened after that, answered."""
+    """The event loop until the kiosk's start-up is over (``kiosk.cli.when_started``: its
+    background build done, then its queue answered), at most ``timeout_ms``."""
     from PySide6.QtTest import QTest
 
-    keeper = window.queue_keeper
+    from kiosk.cli import when_started
+
+    started: list[bool] = []
+    when_started(window, lambda: started.append(True))
     for _ in range(timeout_ms // 10):
-        if window.is_settled and keeper.has_answered:
+        if started:
             return
         QTest.qWait(10)
 

@@ -217,7 +217,7 @@ class CallbackStore(ClosesOnExit):
             "consent_language": req.language[:8],
             "consent_version": consent_version(req.consent_text) if req.consent_text else "",
         }
-        insert = upsert_insert("postgresql" if self._is_pg else "sqlite")
+        insert = upsert_insert(self._engine.dialect.name)
         stmt = (
             insert(_requests)
             .values(**values)
@@ -608,7 +608,7 @@ class CallbackStore(ClosesOnExit):
     def _close_number(self, conn: Connection, phone: str, request_id: int,
                       actor: Actor | str,
                       now: datetime) -> list[int]:
-        insert = upsert_insert("postgresql" if self._is_pg else "sqlite")
+        insert = upsert_insert(self._engine.dialect.name)
         conn.execute(insert(_do_not_call).values(phone=phone, request_id=request_id, at=now,
                                                  actor=str(actor)[:64])
                      .on_conflict_do_nothing(index_elements=[_do_not_call.c.phone]))

@@ -105,7 +105,8 @@ class KioskWindow(LockedWindow):
         #: Modules the later screens need, imported one per turn before they are built.
         self._imports: list[str] = []
         #: The first steps after the first frame, each costly once per process and so a
-        #: turn of its own: PySide6's ``Qt`` namespace, the idle warning, the first scroller.
+        #: turn of its own: the idle warning (its import makes PySide6's ``Qt`` namespace),
+        #: the focus rules, the first kinetic scroll area.
         self._one_offs: list[Callable[[], None]] = [
             self._make_idle_warning, self._set_focus_rules, warm_up_gestures]
         self._stale: set[Screen] = set()  # restyled in the background or when next shown
