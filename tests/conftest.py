@@ -62,12 +62,39 @@ def cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pin, "SCRYPT_N", CHEAP_SCRYPT_N)
 
 
+#: A test still running this long after its own timeout is stuck where pytest-timeout's
+#: signal cannot reach it (a deadlock inside C, where no Python runs to raise the timeout).
+HANG_GRACE_S = 120.0
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A stuck test ends the run, with every thread's stack on stderr, HANG_GRACE_S after its
+    timeout (its `timeout` mark, else the configured one), instead of holding CI until CI's
+    own limit kills it without a word. Set-up and teardown count: a deadlock in a fixture
+    is caught too."""
+    import faulthandler
+
+    from _pytest.faulthandler import fault_handler_stderr_fd_key
+
+    mark = item.get_closest_marker("timeout")
+    limit = mark.kwargs.get("timeout", mark.args[0] if mark.args else None) if mark else None
+    limit = float(limit if limit is not None else item.config.getini("timeout") or 300)
+    out = item.config.stash.get(fault_handler_stderr_fd_key, 2)  # pytest's copy of stderr
+    faulthandler.dump_traceback_later(limit + HANG_GRACE_S, exit=True, file=out)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
 @pytest.fixture(autouse=True)
 def collect_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a widget test, free garbage holding Qt objects here, on the GUI thread: a worker
-    thread's collection must not be the one that deletes them."""
+    """After a test with Qt (qtbot or qapp), free garbage holding Qt objects here, on the GUI
+    thread: a worker thread's collection (the speech thread's, the queue's) must not be the
+    one that deletes them."""
     yield
-    if "qtbot" in request.fixturenames:
+    if {"qtbot", "qapp"} & set(request.fixturenames):
         gc.collect()
 
 
