@@ -38,6 +38,7 @@ import threading
 import time
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QEventLoop,
     QLocale,
@@ -246,11 +247,15 @@ class _Worker:
         self.retired = False
 
     def post(self, method: str, *args: Any) -> None:
-        voice = self.voice
-        if voice is None or self.retired:
-            return
-        with contextlib.suppress(RuntimeError):  # the worker has finished
-            QMetaObject.invokeMethod(voice, method, Qt.ConnectionType.QueuedConnection, *args)
+        """A queued call to the voice, under the lock: the thread deletes the voice under it
+        too, so nothing is ever posted to a voice being deleted."""
+        with self.lock:
+            voice = self.voice
+            if voice is None or self.retired:
+                return
+            with contextlib.suppress(RuntimeError):  # the worker has finished
+                QMetaObject.invokeMethod(voice, method, Qt.ConnectionType.QueuedConnection,
+                                         *args)
 
     def retire(self) -> None:
         """Ask the thread to close the engine and end; never waits for it (it may be stuck in
@@ -259,10 +264,10 @@ class _Worker:
             if self.retired:
                 return
             self.retired = True
-            voice = self.voice
-        if voice is not None:
-            with contextlib.suppress(RuntimeError):
-                QMetaObject.invokeMethod(voice, "close", Qt.ConnectionType.QueuedConnection)
+            if self.voice is not None:
+                with contextlib.suppress(RuntimeError):
+                    QMetaObject.invokeMethod(self.voice, "close",
+                                             Qt.ConnectionType.QueuedConnection)
 
 
 #: Every speech thread still running, for the bounded wait at exit.
@@ -271,6 +276,7 @@ _LIVE: set[_Worker] = set()
 
 def _serve(worker: _Worker, engine_name: str, inbox: _Inbox) -> None:
     """The worker thread: opens the engine, then runs its event loop until retired."""
+    made: list[QObject] = []
     try:
         # Opening speechd is CPU work too (it turns espeak-ng's 13,000 voices into QVoices):
         # on a busy two-core kiosk the screen's thread must get the CPU first.
@@ -279,6 +285,7 @@ def _serve(worker: _Worker, engine_name: str, inbox: _Inbox) -> None:
         home = QThread.currentThread()  # the adopted thread's own QThread, owned by Qt
         loop = QEventLoop(home)
         voice = _Voice(engine_name, inbox, home, loop)
+        made += [loop, voice]
         with worker.lock:
             if worker.retired:
                 return
@@ -286,7 +293,14 @@ def _serve(worker: _Worker, engine_name: str, inbox: _Inbox) -> None:
         voice.open()
         loop.exec()
     finally:
-        worker.voice = None
+        with worker.lock:
+            worker.voice = None
+        # Deleted here, while this thread still runs Python: left to the adopted QThread,
+        # they would go as the thread's very last act, after its Python state is gone, each
+        # Python-made object then taking Python's lock from a dying thread.
+        for obj in [getattr(m, "tts", None) for m in made] + made[::-1]:
+            if obj is not None and shiboken6.isValid(obj):
+                shiboken6.delete(obj)
         _LIVE.discard(worker)
 
 
