@@ -16,6 +16,7 @@ from kiosk.education.content import Content
 from kiosk.education.ui.tile import Tile
 from kiosk.shell.i18n import Translator
 from kiosk.shell.theme import Palette
+from kiosk.shell.ui.fonts import refit
 from kiosk.shell.ui.icons import icon
 from kiosk.shell.ui.screen import Screen
 from kiosk.shell.ui.touch import kinetic_scroll_area
@@ -168,6 +169,7 @@ class HomeScreen(Screen):
         self.layout().setStretchFactor(self._scroll, 1)
         self._uncut.deleteLater()
         self._uncut = None
+        refit(self._scroll)  # the window's fonts (its size hint is in lines of its font)
         self._scroll.show()  # now, not at the next event-loop turn: Home is on screen
         self._inner.show()
 

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedWidget, QVB
 from kiosk.config import Config
 from kiosk.shell.i18n import LANGUAGE_NAMES, Translator, translator
 from kiosk.shell.navigation import HOME, Navigator
-from kiosk.shell.theme import TEXT_SCALES, THEMES, Palette, stylesheet
+from kiosk.shell.theme import TEXT_SCALES, THEMES, Palette, font_sizes, stylesheet
 from kiosk.shell.ui.first_frame import after_first_paint
+from kiosk.shell.ui.fonts import apply_fonts
 from kiosk.shell.ui.glass import glass_body_px
 from kiosk.shell.ui.idle_guard import IdleGuard
 from kiosk.shell.ui.keyboard import keyboard_command, keyboard_focus_only
@@ -153,9 +154,11 @@ class KioskWindow(LockedWindow):
 
         # Styled before the screens exist, so each widget is polished once, not twice.
         self.body_px = glass_body_px(self.screen(), config.kiosk.text_scale_percent)
-        self._look = stylesheet(self.theme, self.text_size, self.body_px)
-        self.top_bar.setStyleSheet(self._look)
-        self.speech_bar.setStyleSheet(self._look)
+        self._look = stylesheet(self.theme, body_px=self.body_px, fonts=False)
+        self._fonts = font_sizes(self.text_size, self.body_px)
+        for bar in (self.top_bar, self.speech_bar):
+            bar.setStyleSheet(self._look)
+            apply_fonts(bar, self._fonts)
         self._build_screens()
         self.top_bar.set_icons(self.palette_)
         self.speech_bar.set_icons(self.palette_)
@@ -495,6 +498,7 @@ class KioskWindow(LockedWindow):
 
         self.idle_warning = IdleWarning(self, self.tr_)
         self.idle_warning.setStyleSheet(self._look)
+        apply_fonts(self.idle_warning, self._fonts)
         # Speech first: the question is said before the button that takes the focus.
         self.idle.warning_started.connect(lambda s: self._speak_countdown(s, first=True))
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
@@ -630,16 +634,17 @@ class KioskWindow(LockedWindow):
     def apply_look(self) -> None:
         """The visitor changed the text size or contrast: the top bar and the visible screen
         now, every other screen one per event-loop turn after it (or when shown first)."""
-        self._look = stylesheet(self.theme, self.text_size, self.body_px)
+        self._look = stylesheet(self.theme, body_px=self.body_px, fonts=False)
+        self._fonts = font_sizes(self.text_size, self.body_px)
         with self._unwatched():
-            if self.top_bar.styleSheet() != self._look:
-                self.top_bar.setStyleSheet(self._look)
+            for part in (self.top_bar, self.speech_bar, self.idle_warning):
+                if part is None:
+                    continue
+                if part.styleSheet() != self._look:
+                    part.setStyleSheet(self._look)
+                apply_fonts(part, self._fonts)
             self.top_bar.set_icons(self.palette_)
-            if self.speech_bar.styleSheet() != self._look:
-                self.speech_bar.setStyleSheet(self._look)
             self.speech_bar.set_icons(self.palette_)
-            if self.idle_warning is not None and self.idle_warning.styleSheet() != self._look:
-                self.idle_warning.setStyleSheet(self._look)
             self._stale = set(self._all_screens())
             current = self.stack.currentWidget()
             if isinstance(current, Screen):
@@ -661,6 +666,7 @@ class KioskWindow(LockedWindow):
         with self._unwatched():
             if screen.styleSheet() != self._look:
                 screen.setStyleSheet(self._look)
+            apply_fonts(screen, self._fonts)
             screen.apply_look(self.palette_, self.text_size)
         self._stale.discard(screen)
 

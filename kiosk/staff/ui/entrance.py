@@ -23,6 +23,7 @@ from shiboken6 import isValid
 from kiosk.config import Config
 from kiosk.ops.paths import data_dir, database_url
 from kiosk.shell.navigation import PIN, STAFF
+from kiosk.shell.ui.fonts import refit
 from kiosk.shell.ui.idle_guard import IdleGuard
 from kiosk.shell.ui.queue_worker import QueueWorker
 from kiosk.shell.ui.screen import Screen
@@ -82,6 +83,7 @@ class DeferredScreen(Screen):
             else:
                 self.layout().addWidget(self.content)
             self.content.show()  # now, not at the next event-loop turn: it is on screen
+            refit(self)  # the fonts the window gave this screen, on its new widgets too
         return self.content
 
     def spoken_title(self) -> str:

@@ -41,12 +41,15 @@ log = logging.getLogger(__name__)
 
 KEY_SIZE = QSize(112, 68)
 _DOT = "●"
-# Larger digits than the patient keypad: staff type these quickly, often standing.
+# Larger digits than the patient keypad: staff type these quickly, often standing. A font
+# rule here replaces the whole font the kiosk sets in code: it names the buttons' weight too.
 _LOCAL_STYLE = """
-QPushButton[role="key"] { font-size: 34px; min-width: 108px; min-height: 64px; }
+QPushButton[role="key"] { font-size: 34px; font-weight: 600; min-width: 108px; min-height: 64px; }
 #pin-cancel, #pin-user-change { min-height: 52px; padding: 4px 20px; }
-QPushButton[role="staff-name"] { font-size: 26px; min-height: 72px; padding: 4px 12px; }
-QPushButton[role="staff-name"][long="true"] { font-size: 19px; }
+QPushButton[role="staff-name"] {
+    font-size: 26px; font-weight: 600; min-height: 72px; padding: 4px 12px;
+}
+QPushButton[role="staff-name"][long="true"] { font-size: 19px; font-weight: 600; }
 #pin-display { font-size: 40px; min-height: 56px; }
 """
 PANEL_WIDTH = 420

@@ -57,9 +57,10 @@ FILTERS: tuple[tuple[Status | None, str], ...] = (
     (None, "All"), *((status, STATUS_LABELS[status]) for status in FILTERED))
 # Sizes only, never colours: the theme's stylesheet (calm or high contrast) colours them.
 # Buttons stay 64 px tall in all (52 + padding + border), with less padding than the
-# patient screens so that seven filters fit in one row.
+# patient screens so that seven filters fit in one row. A font rule here replaces the whole
+# font the kiosk sets in code: it names the buttons' weight too.
 _LOCAL_STYLE = """
-QPushButton { font-size: 20px; padding: 4px 14px; min-height: 52px; }
+QPushButton { font-size: 20px; font-weight: 600; padding: 4px 14px; min-height: 52px; }
 QPushButton[role="choice"] { min-width: 40px; }
 #staff-queue, QHeaderView::section { font-size: 18px; }
 #staff-queue::item { padding: 0px 6px; }
