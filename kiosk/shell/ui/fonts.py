@@ -27,7 +27,10 @@ _SPECS: WeakKeyDictionary[QWidget, FontSpec] = WeakKeyDictionary()
 
 def apply_fonts(root: QWidget, sizes: Mapping[str, int]) -> None:
     """Every widget from ``root`` down gets the font the sheet gives it at ``sizes``; a widget
-    whose font is already that is left alone (no relayout)."""
+    whose font is already that is left alone (no relayout), and a root already set at these
+    sizes is not walked again (a contrast change: a new sheet keeps the fonts set in code)."""
+    if root.property(_SIZES_PROPERTY) == dict(sizes):
+        return
     root.setProperty(_SIZES_PROPERTY, dict(sizes))
     _set_fonts([root, *root.findChildren(QWidget)], sizes)
 

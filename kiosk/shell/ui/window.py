@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedWidget, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import Config
 from kiosk.shell.i18n import LANGUAGE_NAMES, Translator, translator
@@ -111,6 +117,7 @@ class KioskWindow(LockedWindow):
         self._one_offs: list[Callable[[], None]] = [
             self._make_idle_warning, self._set_focus_rules, warm_up_gestures]
         self._stale: set[Screen] = set()  # restyled in the background or when next shown
+        self._stale_parts: set[QWidget] = set()  # the hidden speech bar or idle warning, too
         self._building = False
         self._finished = False
         self._leaving = False
@@ -249,6 +256,8 @@ class KioskWindow(LockedWindow):
 
     def _speech_mode_changed(self, on: bool) -> None:
         self.top_bar.speech_button.setChecked(on)
+        if on:
+            self._freshen(self.speech_bar)
         self.speech_bar.setVisible(on)
 
     def _speech_available(self, available: bool) -> None:
@@ -348,6 +357,7 @@ class KioskWindow(LockedWindow):
     def _work_left(self) -> bool:
         return bool(self._one_offs or self._unfinished
                     or self._partial is not None or self._imports or self._stale
+                    or self._stale_parts
                     or any(pending for _, pending, _ in self._languages.values())
                     or any(lang not in self._languages for lang in LANGUAGE_NAMES))
 
@@ -400,6 +410,8 @@ class KioskWindow(LockedWindow):
                 unplanned = [lang for lang in LANGUAGE_NAMES if lang not in self._languages]
                 if unplanned:
                     self._plan_only(unplanned[0])
+                elif self._stale_parts:
+                    self._restyle_part(next(iter(self._stale_parts)))
                 elif self._stale:
                     self._restyle_one_stale()
 
@@ -501,6 +513,7 @@ class KioskWindow(LockedWindow):
         apply_fonts(self.idle_warning, self._fonts)
         # Speech first: the question is said before the button that takes the focus.
         self.idle.warning_started.connect(lambda s: self._speak_countdown(s, first=True))
+        self.idle.warning_started.connect(lambda _s: self._freshen(self.idle_warning))
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
         self.idle.countdown.connect(self.idle_warning.set_seconds)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
@@ -637,14 +650,13 @@ class KioskWindow(LockedWindow):
         self._look = stylesheet(self.theme, body_px=self.body_px, fonts=False)
         self._fonts = font_sizes(self.text_size, self.body_px)
         with self._unwatched():
-            for part in (self.top_bar, self.speech_bar, self.idle_warning):
-                if part is None:
-                    continue
-                if part.styleSheet() != self._look:
-                    part.setStyleSheet(self._look)
-                apply_fonts(part, self._fonts)
-            self.top_bar.set_icons(self.palette_)
-            self.speech_bar.set_icons(self.palette_)
+            self._restyle_part(self.top_bar)
+            # A hidden bar or overlay takes the look in the background, or when it shows.
+            for part in (self.speech_bar, self.idle_warning):
+                if part is not None and part.isHidden():
+                    self._stale_parts.add(part)
+                elif part is not None:
+                    self._restyle_part(part)
             self._stale = set(self._all_screens())
             current = self.stack.currentWidget()
             if isinstance(current, Screen):
@@ -659,6 +671,21 @@ class KioskWindow(LockedWindow):
                      self.body_px)
             self.body_px = body_px
             self.apply_look()
+
+    def _restyle_part(self, part: QWidget) -> None:
+        """The current look on the top bar, the speech bar or the idle warning."""
+        with self._unwatched():
+            if part.styleSheet() != self._look:
+                part.setStyleSheet(self._look)
+            apply_fonts(part, self._fonts)
+            if part is self.top_bar or part is self.speech_bar:
+                part.set_icons(self.palette_)
+        self._stale_parts.discard(part)
+
+    def _freshen(self, part: QWidget) -> None:
+        """``part`` is about to show: the current look first, if it missed a change."""
+        if part in self._stale_parts:
+            self._restyle_part(part)
 
     def _restyle(self, screen: Screen) -> None:
         """The current look on ``screen``, with no Python filter watching its thousands of

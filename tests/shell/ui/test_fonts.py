@@ -100,6 +100,9 @@ def test_every_widget_has_the_font_the_whole_sheet_gives_it(qtbot, kiosk, langua
         window.go_home()
     window.show_screen("section-how-it-works")
     window.findChild(QAbstractButton, "card-1").click()  # its detail shows
+    qtbot.waitUntil(window.speaker.available, timeout=10_000)
+    window.toggle_speech_mode()
+    qtbot.waitUntil(window.speech_bar.isVisible, timeout=5000)  # the speech bar shows
     names = ["home", *window.navigator.sections, "consult", "consult-done",
              "consult-unavailable", "pin", "staff"]
     for text_size in ("default", "large", "largest"):
@@ -144,3 +147,25 @@ def test_a_text_size_change_sets_fonts_and_polishes_nothing(qtbot, kiosk):
         QApplication.instance().removeEventFilter(polishes)
     assert body.font().pixelSize() == round(before * 1.3)
     assert polishes.count == 0
+
+
+def test_a_hidden_speech_bar_wears_the_new_text_size_when_it_shows(qtbot, kiosk):
+    button = kiosk.speech_bar.findChild(QAbstractButton, "speech-louder")
+    before = button.font().pixelSize()
+    assert kiosk.speech_bar.isHidden()
+    kiosk.cycle_text_size()  # while the bar is hidden
+    qtbot.waitUntil(kiosk.speaker.available, timeout=10_000)
+    kiosk.toggle_speech_mode()
+    assert kiosk.speech_bar.isVisible()
+    assert button.font().pixelSize() == round(before * 1.3)
+
+
+def test_the_idle_warning_wears_the_text_size_chosen_while_it_was_hidden(qtbot, kiosk):
+    qtbot.waitUntil(lambda: kiosk.idle_warning is not None, timeout=10_000)
+    countdown = kiosk.idle_warning.findChild(QWidget, "idle-countdown")
+    before = countdown.font().pixelSize()
+    kiosk.cycle_text_size()
+    kiosk.cycle_text_size()  # largest, while the warning is hidden
+    kiosk.idle._on_idle()  # the visitor has been still for the idle timeout
+    assert kiosk.idle_warning.isVisible()
+    assert countdown.font().pixelSize() == round(before * 1.6)
