@@ -182,7 +182,6 @@ class FontRule(NamedTuple):
 
     steps: tuple[_Compound, ...]  # outermost ancestor first, the widget itself last
     specificity: tuple[int, int, int]
-    order: int
     size: str | None
     weight: int | None
     family: str | None
@@ -270,23 +269,21 @@ def font_rules() -> tuple[FontRule, ...]:
             continue
         for selector in selectors.split(","):
             steps, specificity = _parse_selector(selector.strip())
-            rules.append(FontRule(steps, specificity, len(rules), size, weight, family))
+            rules.append(FontRule(steps, specificity, size, weight, family))
     return tuple(rules)
 
 
 def font_for(widget: Styled) -> FontSpec:
     """The font the sheet gives ``widget``: for each property the matching rule of highest
     specificity, the later of equals (CSS's cascade, as Qt applies it)."""
-    best: dict[str, tuple[tuple[int, int, int], int, Any]] = {}
-    for rule in font_rules():
+    best: dict[str, tuple[tuple[int, int, int], Any]] = {}
+    for rule in font_rules():  # in the sheet's order, so of equals the later wins
         if not rule.matches(widget):
             continue
         for prop in ("size", "weight", "family"):
             value = getattr(rule, prop)
-            if value is not None:
-                rank = (rule.specificity, rule.order)
-                if prop not in best or rank > best[prop][:2]:
-                    best[prop] = (rule.specificity, rule.order, value)
-    return FontSpec(best["size"][2] if "size" in best else "body",
-                    best["weight"][2] if "weight" in best else 400,
-                    best["family"][2] if "family" in best else None)
+            if value is not None and (prop not in best or rule.specificity >= best[prop][0]):
+                best[prop] = (rule.specificity, value)
+    return FontSpec(best["size"][1] if "size" in best else "body",
+                    best["weight"][1] if "weight" in best else 400,
+                    best["family"][1] if "family" in best else None)

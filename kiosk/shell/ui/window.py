@@ -163,9 +163,8 @@ class KioskWindow(LockedWindow):
         self.body_px = glass_body_px(self.screen(), config.kiosk.text_scale_percent)
         self._look = stylesheet(self.theme, body_px=self.body_px, fonts=False)
         self._fonts = font_sizes(self.text_size, self.body_px)
-        for bar in (self.top_bar, self.speech_bar):
-            bar.setStyleSheet(self._look)
-            apply_fonts(bar, self._fonts)
+        self._wear_look(self.top_bar)
+        self._wear_look(self.speech_bar)
         self._build_screens()
         self.top_bar.set_icons(self.palette_)
         self.speech_bar.set_icons(self.palette_)
@@ -509,8 +508,7 @@ class KioskWindow(LockedWindow):
         from kiosk.shell.ui.idle_warning import IdleWarning
 
         self.idle_warning = IdleWarning(self, self.tr_)
-        self.idle_warning.setStyleSheet(self._look)
-        apply_fonts(self.idle_warning, self._fonts)
+        self._wear_look(self.idle_warning)
         # Speech first: the question is said before the button that takes the focus.
         self.idle.warning_started.connect(lambda s: self._speak_countdown(s, first=True))
         self.idle.warning_started.connect(lambda _s: self._freshen(self.idle_warning))
@@ -652,10 +650,10 @@ class KioskWindow(LockedWindow):
         with self._unwatched():
             self._restyle_part(self.top_bar)
             # A hidden bar or overlay takes the look in the background, or when it shows.
-            for part in (self.speech_bar, self.idle_warning):
-                if part is not None and part.isHidden():
+            for part in filter(None, (self.speech_bar, self.idle_warning)):
+                if part.isHidden():
                     self._stale_parts.add(part)
-                elif part is not None:
+                else:
                     self._restyle_part(part)
             self._stale = set(self._all_screens())
             current = self.stack.currentWidget()
@@ -672,14 +670,19 @@ class KioskWindow(LockedWindow):
             self.body_px = body_px
             self.apply_look()
 
+    def _wear_look(self, widget: QWidget) -> None:
+        """The current sheet (if ``widget`` wears another) and fonts, with no Python filter
+        watching the events they send."""
+        with self._unwatched():
+            if widget.styleSheet() != self._look:
+                widget.setStyleSheet(self._look)
+            apply_fonts(widget, self._fonts)
+
     def _restyle_part(self, part: QWidget) -> None:
         """The current look on the top bar, the speech bar or the idle warning."""
-        with self._unwatched():
-            if part.styleSheet() != self._look:
-                part.setStyleSheet(self._look)
-            apply_fonts(part, self._fonts)
-            if part is self.top_bar or part is self.speech_bar:
-                part.set_icons(self.palette_)
+        self._wear_look(part)
+        if part is self.top_bar or part is self.speech_bar:
+            part.set_icons(self.palette_)
         self._stale_parts.discard(part)
 
     def _freshen(self, part: QWidget) -> None:
@@ -691,9 +694,7 @@ class KioskWindow(LockedWindow):
         """The current look on ``screen``, with no Python filter watching its thousands of
         events (a build step's styling included)."""
         with self._unwatched():
-            if screen.styleSheet() != self._look:
-                screen.setStyleSheet(self._look)
-            apply_fonts(screen, self._fonts)
+            self._wear_look(screen)
             screen.apply_look(self.palette_, self.text_size)
         self._stale.discard(screen)
 
