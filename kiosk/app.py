@@ -205,14 +205,21 @@ def _start_heartbeat(window: KioskWindow, worker: QueueWorker, config: Config,
 
     from kiosk import __version__
     from kiosk.ops import heartbeat
-    from kiosk.ops.paths import data_dir
 
-    reporter = heartbeat.HeartbeatReporter(config.kiosk_id, __version__, datetime.now(UTC),
-                                           data_dir())
+    started_at = datetime.now(UTC)
+    reporter: list[heartbeat.HeartbeatReporter] = []  # made by the worker, at its first beat
+
+    def write(queue: ResilientQueue, speech: str) -> bool:
+        if not reporter:  # the data folder's lookup (platformdirs) is no part of the start
+            from kiosk.ops.paths import data_dir
+
+            reporter.append(heartbeat.HeartbeatReporter(config.kiosk_id, __version__,
+                                                        started_at, data_dir()))
+        return reporter[0].beat(queue, speech)
 
     def beat() -> None:
         speech = speech_state()  # here, on the GUI thread: the speaker is a QObject
-        worker.run(lambda queue: reporter.beat(queue, speech), _ignore, _ignore)
+        worker.run(lambda queue: write(queue, speech), _ignore, _ignore)
 
     timer = QTimer(window)
     timer.setInterval(heartbeat.HEARTBEAT_INTERVAL_MS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import ipaddress
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -40,8 +41,10 @@ _URL = re.compile(
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
-def database_url_problem(url: str, data_dir: Path) -> str | None:
-    """Why the kiosk cannot use ``url`` as its queue, or None. Empty means the default file."""
+def database_url_problem(url: str, data_dir: Callable[[], Path]) -> str | None:
+    """Why the kiosk cannot use ``url`` as its queue, or None. Empty means the default file.
+    ``data_dir()`` is the platform's data folder, asked for only when a SQLite file's folder
+    does not exist yet (platformdirs is an import the kiosk's start need not pay)."""
     if not url:
         return None
     if url != url.strip():
@@ -61,7 +64,7 @@ def database_url_problem(url: str, data_dir: Path) -> str | None:
     return _server_problem(match)
 
 
-def _sqlite_problem(match: re.Match[str], data_dir: Path) -> str | None:
+def _sqlite_problem(match: re.Match[str], data_dir: Callable[[], Path]) -> str | None:
     if match.group("query") is not None:
         return "takes no ?options for SQLite: write sqlite:///path/to/queue.sqlite3"
     if match.group("username") or match.group("ipv4host") or match.group("ipv6host"):
@@ -79,7 +82,7 @@ def _sqlite_problem(match: re.Match[str], data_dir: Path) -> str | None:
     folder = path.parent
     if path.is_dir():
         return f"names {path}, which is a folder, not a file"
-    if not folder.is_dir() and not _same_path(folder, data_dir):
+    if not folder.is_dir() and not _same_path(folder, data_dir()):
         return (f"names a file in {folder}, which does not exist; create the folder first "
                 "(only the kiosk's own data folder is created for it)")
     return None

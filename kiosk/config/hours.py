@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: What ``[clinic] hours`` holds when the file does not say.
@@ -44,6 +46,8 @@ def machine_time_zone_name() -> str:
 
 def load_time_zone(name: str) -> ZoneInfo:
     """``name`` as a zone ("" is the machine's); HoursError naming the problem otherwise."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # a lookup's cost, paid when asked
+
     name = name.strip() or machine_time_zone_name()
     try:
         return ZoneInfo(name)

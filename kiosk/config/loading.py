@@ -83,9 +83,14 @@ class Config:
 
     @property
     def kiosk_id(self) -> str:
+        configured = self.values["kiosk"]["kiosk_id"]
+        if configured:
+            return configured
+        if hasattr(os, "uname"):  # what socket.gethostname() returns, without its import
+            return os.uname().nodename
         import socket
 
-        return self.values["kiosk"]["kiosk_id"] or socket.gethostname()
+        return socket.gethostname()
 
 
 def defaults() -> Config:
@@ -206,7 +211,7 @@ def _validate(
                 # Imported only when needed: most kiosks leave url empty.
                 from kiosk.config.database_url import database_url_problem
 
-                error = database_url_problem(value, default_data_dir())
+                error = database_url_problem(value, default_data_dir)
             if error:
                 yield ConfigProblem(shown, lines.get(dotted), dotted, error)
             else:
@@ -226,10 +231,12 @@ def _time_zone_problem(value: str) -> str | None:
 
 
 def _hours_problem(value: list[str]) -> str | None:
+    from datetime import UTC
+
     from kiosk.config.hours import HoursError, OpeningHours
 
     try:
-        OpeningHours.parse(value, "UTC")
+        OpeningHours.parse(value, UTC)  # the entries' form: no zone needs looking up
     except HoursError as exc:
         return str(exc)
     return None

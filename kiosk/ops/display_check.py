@@ -8,7 +8,6 @@ same way first and reports the library the dynamic loader really could not find.
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import re
@@ -93,6 +92,8 @@ def missing_library(plugin: Path) -> str | None:
         os.close(reader)
         message = b""
         try:
+            import ctypes  # here: offscreen, no check runs and nothing needs it
+
             ctypes.CDLL(str(plugin))
         except OSError as error:
             message = str(error).encode("utf-8", "replace")
