@@ -81,6 +81,11 @@ class SpeechServer:
     def resume(self) -> None:
         os.kill(self.speechd.pid, signal.SIGCONT)
 
+    def die(self) -> None:
+        """The daemon ends at once, as a crash ends it: its socket file stays behind."""
+        self.speechd.kill()
+        self.speechd.wait()
+
 
 def rms(raw: bytes) -> float:
     """Root mean square of signed 16-bit samples (0 for silence, 32767 for full scale)."""

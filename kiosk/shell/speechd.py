@@ -36,6 +36,34 @@ def speechd_address(env: dict[str, str] | None = None) -> tuple[str, object] | N
     return ("unix", str(path)) if path.exists() else None
 
 
+def gone(env: dict[str, str] | None = None) -> str | None:
+    """Why the daemon is gone, in words, or None while something listens at its socket.
+    Never blocks: a non-blocking connect to a Unix socket is refused at once when the
+    daemon has died, even though its socket file stays behind. A daemon reached over TCP
+    is not checked (None)."""
+    env = os.environ if env is None else env
+    address = env.get("SPEECHD_ADDRESS", "").strip()
+    if address.startswith("inet_socket:"):
+        return None
+    if address.startswith("unix_socket:"):
+        path = address.split(":", 1)[1]
+    else:
+        runtime = env.get("XDG_RUNTIME_DIR") or str(Path(env.get("HOME", "~")).expanduser()
+                                                    / ".cache")
+        path = str(Path(runtime) / "speech-dispatcher" / "speechd.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    try:
+        sock.connect(path)
+    except (FileNotFoundError, ConnectionRefusedError):
+        return f"speech-dispatcher stopped: nothing listens at {path} any more"
+    except OSError:  # busy (its backlog full) or not ours to judge: not known to be gone
+        return None
+    finally:
+        sock.close()
+    return None
+
+
 def probe(timeout_s: float, env: dict[str, str] | None = None) -> str | None:
     """None when the daemon answers (or none listens yet), else what is wrong, in words."""
     where = speechd_address(env)

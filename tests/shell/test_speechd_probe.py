@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.shell.speechd import probe, speechd_address
+from kiosk.shell.speechd import gone, probe, speechd_address
 
 
 @contextmanager
@@ -78,3 +78,20 @@ def test_the_default_socket_and_inet_addresses_are_found(tmp_path):
     assert speechd_address({"XDG_RUNTIME_DIR": str(tmp_path)}) == ("unix", str(sock))
     assert speechd_address({"SPEECHD_ADDRESS": "inet_socket:10.0.0.5:6561"}) == \
         ("inet", ("10.0.0.5", 6561))
+
+
+def test_a_daemon_that_died_is_gone_at_once_and_a_listening_one_is_not(tmp_path):
+    path = tmp_path / "speechd.sock"
+    env = {"SPEECHD_ADDRESS": f"unix_socket:{path}"}
+    assert gone(env) == f"speech-dispatcher stopped: nothing listens at {path} any more"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.listen(1)
+    assert gone(env) is None  # listening, even though nobody accepts
+    server.close()  # a crash: the socket file stays, nothing listens
+    assert path.exists()
+    assert gone(env).startswith("speech-dispatcher stopped")
+    assert gone({"SPEECHD_ADDRESS": "inet_socket:127.0.0.1:9"}) is None  # TCP: not judged
+    default = {"XDG_RUNTIME_DIR": str(tmp_path)}
+    assert gone(default) == ("speech-dispatcher stopped: nothing listens at "
+                             f"{tmp_path / 'speech-dispatcher' / 'speechd.sock'} any more")

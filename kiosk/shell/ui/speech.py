@@ -20,7 +20,10 @@ Nothing is believed until the engine shows it: opening must answer within
 ``OPEN_TIMEOUT_S``, a reading must reach "speaking" within ``START_TIMEOUT_S`` of ``speak``
 and be back to "ready" within a bound set by its length. An engine that misses a bound is
 declared unavailable (logged once, ``availability_changed(False)``), and whatever depends
-on it hides; if it shows life again later (a slow machine), it is available again.
+on it hides; if it shows life again later (a slow machine), it is available again. While a
+``speechd`` reading is under way the speaker also checks once a second, without blocking,
+that speech-dispatcher still listens (``kiosk.shell.speechd.gone``): a daemon that dies
+mid-reading sends no "ready", and is declared gone at once instead of at the reading's bound.
 
 Speech is in the language asked for, with a voice for it: the engine's locale for that
 language (its own territory first, then any), logged once per language; without one the
@@ -64,6 +67,10 @@ START_TIMEOUT_S = 3.0
 #: the slowest rate); espeak-ng reads about 15 characters a second at the normal rate.
 FINISH_BASE_S = 5.0
 FINISH_PER_CHAR_S = 0.2
+#: While a ``speechd`` reading is under way, the speaker checks this often that
+#: speech-dispatcher still listens: a daemon that dies mid-reading never says "ready", and
+#: without the check "Stop reading" would stay up, silent, until the reading's bound.
+DAEMON_CHECK_MS = 1000
 #: Seconds the exit waits for the speech threads to close their engines.
 EXIT_WAIT_S = 1.0
 DEFAULT_VOLUME = 0.8
@@ -349,6 +356,9 @@ class Speaker(QObject):
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
         self._deadline.timeout.connect(self._overdue)
+        self._daemon_check = QTimer(self)
+        self._daemon_check.setInterval(DAEMON_CHECK_MS)
+        self._daemon_check.timeout.connect(self._check_daemon)
         self._inbox = _Inbox(self)
         self._inbox.arrived.connect(self._answer)
         self._worker: _Worker | None = None
@@ -409,6 +419,8 @@ class Speaker(QObject):
         self._utterance = [utterance, text, language, "starting"]
         self._worker.post("speak", Q_ARG(int, utterance), Q_ARG(str, text), Q_ARG(str, language))
         self._arm("start", START_TIMEOUT_S)
+        if self._name == "speechd":
+            self._daemon_check.start()
         return True
 
     def stop(self) -> None:
@@ -524,7 +536,16 @@ class Speaker(QObject):
         elif what == "finish":
             self._fail(f"the {self._name} engine did not finish speaking in time")
 
+    def _check_daemon(self) -> None:
+        """On the GUI thread, once a second while reading: a connect that never blocks."""
+        from kiosk.shell.speechd import gone
+
+        why = gone()
+        if why is not None:
+            self._fail(why)
+
     def _end(self, *, finished: bool = False) -> None:
+        self._daemon_check.stop()
         current, self._utterance = self._utterance, None
         if self._waiting_for in ("start", "finish"):
             self._disarm()

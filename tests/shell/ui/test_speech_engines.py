@@ -101,6 +101,31 @@ def test_read_aloud_gives_up_and_hides_when_the_daemon_stops_answering(qtbot, se
         server.resume()
 
 
+def test_read_aloud_ends_and_hides_when_the_daemon_dies_mid_reading(qtbot, server, build,
+                                                                  make_config):
+    kiosk = build(make_config(kiosk={"speech_engine": "speechd"}))
+    kiosk.show_screen("section-aftercare")
+    button = kiosk.screens["section-aftercare"].findChild(QAbstractButton, "read-aloud")
+    qtbot.waitUntil(button.isVisible, timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
+    speaker = kiosk.findChild(Speaker)
+    # The daemon starts its voice module at the first reading (seconds, here): past that,
+    # a reading starts within a tenth of a second.
+    assert speaker.speak("Hello.", "en")
+    qtbot.waitUntil(lambda: speaker.is_speaking() or not speaker.available(), timeout=10_000)
+    qtbot.waitUntil(lambda: speaker.available() and not speaker.is_speaking(), timeout=30_000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(speaker.is_speaking, timeout=int(START_TIMEOUT_S * 1000))
+    assert button.text() == "Stop reading"
+    server.die()
+    qtbot.waitUntil(lambda: not button.isVisible(), timeout=3000)  # its bound: about 3 min
+    assert not button.isChecked() and button.text() == "Read aloud"
+    assert speaker.state() == "unavailable"
+    assert speaker.problem().startswith("speech-dispatcher stopped")
+    touch_tap(kiosk.findChild(QAbstractButton, "nav-home"))
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().objectName() == "screen-home",
+                    timeout=1000)
+
+
 def test_a_wedged_speech_dispatcher_never_freezes_the_kiosk(qtbot, monkeypatch, build,
                                                             make_config):
     with wedged_speechd() as address:
