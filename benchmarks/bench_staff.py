@@ -292,7 +292,13 @@ def view_rows(url: str, label: str, rows: int, repeats: int, scroll_rows: int) -
             end_ms.append(screen.scroll_to_row(rows - 1))  # the bottom of the scroll bar
             oldest = screen.model.request_at(rows - 1)
             if oldest is None or oldest.name != last_name:
-                raise RuntimeError("the bottom of the staff view is not the least due request")
+                # Seen once in a full run (and not in the next): say what was there instead.
+                held = screen.model.request_at(screen.model.rowCount() - 1)
+                raise RuntimeError(
+                    f"the bottom of the staff view is not the least due request ({last_name!r}):"
+                    f" row {rows - 1} holds {oldest.name if oldest else None!r}, the last row "
+                    f"{held.name if held else None!r}; {screen.model.rowCount()} rows, "
+                    f"visible {list(screen.visible_rows())[-3:]}")
             for step in range(1, 6):  # upwards from the end, one page at a time
                 page_ms.append(screen.scroll_to_row(rows - 12 - step * PAGE))
             mid_ms.append(screen.scroll_to_row(rows // 2))
