@@ -78,12 +78,19 @@ def test_speechd_reads_english_and_spanish_aloud_in_their_own_voices(qtbot, serv
     speaker.deleteLater()
 
 
-def test_read_aloud_gives_up_and_hides_when_the_daemon_stops_answering(qtbot, server, build,
-                                                                       make_config):
+def aftercare_with_speechd(qtbot, build, make_config):
+    """A kiosk on the real speechd engine showing the aftercare section, once its Read
+    aloud button is up; (kiosk, button)."""
     kiosk = build(make_config(kiosk={"speech_engine": "speechd"}))
     kiosk.show_screen("section-aftercare")
     button = kiosk.screens["section-aftercare"].findChild(QAbstractButton, "read-aloud")
     qtbot.waitUntil(button.isVisible, timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
+    return kiosk, button
+
+
+def test_read_aloud_gives_up_and_hides_when_the_daemon_stops_answering(qtbot, server, build,
+                                                                       make_config):
+    kiosk, button = aftercare_with_speechd(qtbot, build, make_config)
     server.pause()  # wedged: the next reading is sent and never answered
     try:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -103,10 +110,7 @@ def test_read_aloud_gives_up_and_hides_when_the_daemon_stops_answering(qtbot, se
 
 def test_read_aloud_ends_and_hides_when_the_daemon_dies_mid_reading(qtbot, server, build,
                                                                   make_config):
-    kiosk = build(make_config(kiosk={"speech_engine": "speechd"}))
-    kiosk.show_screen("section-aftercare")
-    button = kiosk.screens["section-aftercare"].findChild(QAbstractButton, "read-aloud")
-    qtbot.waitUntil(button.isVisible, timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
+    kiosk, button = aftercare_with_speechd(qtbot, build, make_config)
     speaker = kiosk.findChild(Speaker)
     # The daemon starts its voice module at the first reading (seconds, here): past that,
     # a reading starts within a tenth of a second.
