@@ -31,9 +31,14 @@ def speechd_address(env: dict[str, str] | None = None) -> tuple[str, object] | N
         if port.isdigit():
             return ("inet", (host or "127.0.0.1", int(port)))
         return ("inet", (address.split(":", 1)[1] or "127.0.0.1", 6560))
-    runtime = env.get("XDG_RUNTIME_DIR") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
-    path = Path(runtime) / "speech-dispatcher" / "speechd.sock"
+    path = _default_socket(env)
     return ("unix", str(path)) if path.exists() else None
+
+
+def _default_socket(env: dict[str, str]) -> Path:
+    """Where libspeechd looks when SPEECHD_ADDRESS says nothing."""
+    runtime = env.get("XDG_RUNTIME_DIR") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
+    return Path(runtime) / "speech-dispatcher" / "speechd.sock"
 
 
 def gone(env: dict[str, str] | None = None) -> str | None:
@@ -42,15 +47,10 @@ def gone(env: dict[str, str] | None = None) -> str | None:
     daemon has died, even though its socket file stays behind. A daemon reached over TCP
     is not checked (None)."""
     env = os.environ if env is None else env
-    address = env.get("SPEECHD_ADDRESS", "").strip()
-    if address.startswith("inet_socket:"):
+    # A default socket that is no longer there is gone too: checked all the same.
+    family, path = speechd_address(env) or ("unix", str(_default_socket(env)))
+    if family != "unix":
         return None
-    if address.startswith("unix_socket:"):
-        path = address.split(":", 1)[1]
-    else:
-        runtime = env.get("XDG_RUNTIME_DIR") or str(Path(env.get("HOME", "~")).expanduser()
-                                                    / ".cache")
-        path = str(Path(runtime) / "speech-dispatcher" / "speechd.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.setblocking(False)
     try:
