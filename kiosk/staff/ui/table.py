@@ -218,10 +218,12 @@ class QueueTableModel(QAbstractTableModel):
 
     def _want_later(self, row: int) -> None:
         # data() must not change the model while the view is reading it: move after it.
+        # The row is wanted even when it is held now: a read still on its way (a flick
+        # elsewhere) may move the window off it, and is then planned again for this row.
+        self._wanted = row
         start, stop = self.window
         if plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS, PAGE_SIZE) is None:
             return
-        self._wanted = row
         self._want_timer.start()
 
     def _want_now(self) -> None:
