@@ -308,7 +308,7 @@ class CallbackStore(ClosesOnExit):
             raise ValueError("offset and limit must not be negative")
         stmt = (select(_requests).order_by(*_key_order(newest_first, order))
                 .offset(offset).limit(limit))
-        stmt = _of_status(stmt, status)
+        stmt = _of_status(stmt, status, order)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)]
 
@@ -342,7 +342,7 @@ class CallbackStore(ClosesOnExit):
                 stmt = stmt.where(columns <= bound if inclusive else columns < bound)
             else:
                 stmt = stmt.where(columns >= bound if inclusive else columns > bound)
-        stmt = _of_status(stmt, status)
+        stmt = _of_status(stmt, status, order)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)]
 
@@ -372,7 +372,7 @@ class CallbackStore(ClosesOnExit):
         descending = _descending(newest_first, order)
         stmt = (select(*prefix).order_by(*(c.desc() if descending else c.asc() for c in prefix))
                 .offset(skip - back).limit(back + 1))
-        stmt = _of_status(stmt, status)
+        stmt = _of_status(stmt, status, order)
         with self._engine.connect() as conn:
             stamps = [tuple(row) for row in conn.execute(stmt)]
         if len(stamps) <= back:
@@ -387,7 +387,7 @@ class CallbackStore(ClosesOnExit):
         bound = moment[0] if len(prefix) == 1 else tuple_(*moment)
         stmt = (select(_requests).where(at <= bound if descending else at >= bound)
                 .order_by(*_key_order(newest_first, order)).limit(limit + ahead))
-        stmt = _of_status(stmt, status)
+        stmt = _of_status(stmt, status, order)
         with self._engine.connect() as conn:
             return [_to_request(row) for row in conn.execute(stmt)][ahead:]
 
@@ -395,7 +395,7 @@ class CallbackStore(ClosesOnExit):
                         newest_first: bool, order: QueueOrder) -> list[CallbackRequest]:
         stmt = (select(*_order_columns(order))
                 .order_by(*_key_order(newest_first, order)).offset(skip - 1).limit(1))
-        stmt = _of_status(stmt, status)
+        stmt = _of_status(stmt, status, order)
         with self._engine.connect() as conn:
             found = conn.execute(stmt).first()
         if found is None:
@@ -760,9 +760,23 @@ class CallbackStore(ClosesOnExit):
             conn.execute(select(func.pg_notify(LISTEN_CHANNEL, str(request_id))))
 
 
-def _of_status(stmt: Any, status: Status | None) -> Any:
-    """``stmt`` narrowed to one status, or as it is for all of them."""
-    return stmt if status is None else stmt.where(_requests.c.status == Status(status).value)
+def _of_status(stmt: Any, status: Status | None, order: QueueOrder | None = None) -> Any:
+    """``stmt`` narrowed to one status, or as it is for all of them.
+
+    A read in the due order says the status's queue rank as well: it follows from the
+    status, so it narrows nothing, but it tells the planner where in that order the status
+    lives. A clinic's queue is skewed (every request still to be called sorts before those
+    nobody has to call), and without it PostgreSQL read a page of "closed" requests from
+    ``ix_callback_requests_rank_due`` by skipping the 200,050 still to be called: 133 ms at
+    a million requests, 7-13 ms with it. Counts go without: there the extra column made
+    PostgreSQL count on the wider index (82 -> 114 ms)."""
+    if status is None:
+        return stmt
+    status = Status(status)
+    stmt = stmt.where(_requests.c.status == status.value)
+    if order is not None and QueueOrder(order) is QueueOrder.DUE:
+        stmt = stmt.where(_requests.c.queue_rank == queue_rank(status))
+    return stmt
 
 
 def _order_columns(order: QueueOrder) -> tuple[Any, ...]:
