@@ -37,6 +37,10 @@ WINDOW_ROWS = 5 * PAGE_SIZE
 #: ones are read in the background.
 MARGIN_ROWS = PAGE_SIZE * 3 // 2
 ATTEMPTS_COLUMN = COLUMNS.index("Calls")
+_TEXT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole})
+_ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole
+_CENTRED = Qt.AlignmentFlag.AlignCenter
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -82,15 +86,17 @@ class QueueTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        # The view asks about seven roles for every cell it paints, through Python: the
+        # roles with no answer are turned away first, with one set lookup.
+        if role in _TEXT_ROLES:
+            if not index.isValid():
+                return None
             row = index.row()
             self._want_later(row)
             found = self.row_at(row)
             return found.cells()[index.column()] if found is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == ATTEMPTS_COLUMN:
-            return Qt.AlignmentFlag.AlignCenter
+        if role == _ALIGNMENT_ROLE and index.column() == ATTEMPTS_COLUMN:
+            return _CENTRED
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
@@ -101,9 +107,7 @@ class QueueTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # --- loading --------------------------------------------------------------------------
     @property
@@ -221,7 +225,10 @@ class QueueTableModel(QAbstractTableModel):
         # The row is wanted even when it is held now: a read still on its way (a flick
         # elsewhere) may move the window off it, and is then planned again for this row.
         self._wanted = row
-        start, stop = self.window
+        start = self._start
+        stop = start + len(self._held)
+        if start + MARGIN_ROWS <= row < stop - MARGIN_ROWS:
+            return  # well inside the window: the common case, without asking plan()
         if plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS, PAGE_SIZE) is None:
             return
         self._want_timer.start()
