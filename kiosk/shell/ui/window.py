@@ -119,6 +119,13 @@ class KioskWindow(LockedWindow):
         self._stale: set[Screen] = set()  # restyled in the background or when next shown
         self._stale_parts: set[QWidget] = set()  # the hidden speech bar or idle warning, too
         self._building = False
+        # A timer object, not QTimer.singleShot(0): Qt 6 turns that into a posted call, and
+        # posted calls run back to back, so two build steps (40 + 25 ms) held the thread in
+        # one go. A real timer lets input and every other due timer in between.
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_next)
         self._finished = False
         self._leaving = False
         self._watchers: list[QObject] = []
@@ -365,7 +372,7 @@ class KioskWindow(LockedWindow):
             return
         if self._work_left():
             self._building = True
-            QTimer.singleShot(0, self, self._build_next)  # dropped if the window goes
+            self._build_timer.start()  # goes with the window
         else:
             self._settle()
 

@@ -125,3 +125,48 @@ def test_the_queue_opens_after_the_build_and_its_answer_ends_start_up(qtbot, bui
     late: list[bool] = []
     when_started(window, lambda: late.append(True))  # asked after start-up: at once
     assert late == [True]
+
+
+def test_the_event_loop_turns_between_any_two_build_steps(qtbot, monkeypatch, build,
+                                                          make_config) -> None:
+    """A tap waits for at most one build step: once a step has run, every timer that came
+    due meanwhile (here a precise 2 ms one, as a tap's events would be) runs before the
+    next step. Steps scheduled as posted calls (QTimer.singleShot(0)) ran straight after
+    one another: 40 + 25 ms in one go."""
+    import time
+
+    from PySide6.QtCore import Qt, QTimer
+
+    from kiosk.shell.ui.window import KioskWindow
+
+    window = build(make_config(), show=False)
+    last_tick = [time.perf_counter()]
+    starts: list[tuple[float, float]] = []  # (when a step started, the last tick before it)
+    step = KioskWindow._build_next
+
+    def counted(self) -> None:
+        if self is window:
+            starts.append((time.perf_counter(), last_tick[0]))
+        step(self)
+
+    monkeypatch.setattr(KioskWindow, "_build_next", counted)
+    clock = QTimer()
+    clock.setTimerType(Qt.TimerType.PreciseTimer)
+    clock.setInterval(2)
+    clock.timeout.connect(lambda: last_tick.__setitem__(0, time.perf_counter()))
+    settled: list[bool] = []
+    window.settled.connect(lambda: settled.append(True))
+    window.resize(1280, 800)
+    window.show()
+    clock.start()
+    qtbot.waitUntil(lambda: bool(settled), timeout=20_000)
+    clock.stop()
+    assert len(starts) > 20  # the whole background build ran step by step
+    # A step that started while the clock was overdue (by four ticks: a 2 ms clock runs a
+    # tick or two late as it is), with no tick since the step before it began: the loop
+    # went from one step to the next past a timer that was due.
+    skipped = [round((now - tick) * 1000, 1)
+               for (before, _), (now, tick) in zip(starts, starts[1:], strict=False)
+               if tick < before and now - tick > 0.008]
+    assert not skipped, f"{len(skipped)} of {len(starts)} steps ran past a due timer " \
+                        f"(ms since its last tick: {skipped[:10]})"
