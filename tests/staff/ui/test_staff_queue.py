@@ -76,6 +76,22 @@ class SyncJobs(StaffJobs):
         super().__init__(run)
 
 
+class LateJobs(StaffJobs):
+    """Runs each job at once but holds its answer in ``pending`` until the test delivers it:
+    reads still on their way while the view asks for more."""
+
+    def __init__(self, store: CallbackStore) -> None:
+        self.pending: list[Callable[[], None]] = []
+
+        def run(fn: Callable[[Any], Any], done: Callable[[Any], None],
+                failed: Callable[[BaseException], None]) -> bool:
+            result = fn(store)
+            self.pending.append(lambda: done(result))
+            return True
+
+        super().__init__(run)
+
+
 @pytest.fixture
 def worker(url: str) -> Iterator[QueueWorker]:
     opened = QueueWorker(lambda: CallbackStore.open(url))
@@ -189,18 +205,11 @@ def test_model_deep_reload_keeps_the_same_requests_in_view(store: CallbackStore)
 
 def test_stale_answers_are_dropped(store: CallbackStore) -> None:
     seed(store, 5)
-    pending: list[Callable[[], None]] = []
-
-    def run(fn: Callable[[Any], Any], done: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> bool:
-        result = fn(store)
-        pending.append(lambda: done(result))
-        return True
-
-    model = QueueTableModel(StaffJobs(run), RowFormatter("US"))
+    jobs = LateJobs(store)
+    model = QueueTableModel(jobs, RowFormatter("US"))
     model.set_status_filter(None)
     model.set_status_filter(Status.CLOSED)
-    for answer in pending:
+    for answer in jobs.pending:
         answer()
     assert model.rowCount() == 0  # the first answer (five NEW rows) arrived too late
 
@@ -212,20 +221,13 @@ def test_rows_the_view_shows_stay_held_after_a_flick_and_back(qtbot: QtBot,
     400 random scrolls of a 20,000-row queue left the visible rows unheld, with nothing
     loading.)"""
     seed(store, 3000)
-    pending: list[Callable[[], None]] = []
-
-    def run(fn: Callable[[Any], Any], done: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> bool:
-        result = fn(store)
-        pending.append(lambda: done(result))
-        return True
-
-    model = QueueTableModel(StaffJobs(run), RowFormatter("US"))
+    jobs = LateJobs(store)
+    model = QueueTableModel(jobs, RowFormatter("US"))
 
     def settle() -> None:
-        while pending or model.loading:
-            if pending:
-                pending.pop(0)()
+        while jobs.pending or model.loading:
+            if jobs.pending:
+                jobs.pending.pop(0)()
             else:
                 qtbot.wait(1)
 
