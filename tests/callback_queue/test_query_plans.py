@@ -11,15 +11,15 @@ really sends are checked, not of a query written for the test.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
-from benchmarks.bench_staff import _PG_SEED, _SQLITE_SEED
+from benchmarks.bench_staff import seed_postgres, seed_sqlite
 from kiosk.callback_queue.model import Status
 from kiosk.callback_queue.store import CallbackStore, QueueOrder
 
@@ -28,23 +28,13 @@ pytestmark = pytest.mark.slow
 ROWS = 100_000
 
 
-def seed(store: CallbackStore, url: str) -> None:
-    """The staff bench's queue (20% still to be called, 55% closed), made in the database."""
-    if store.dialect == "postgresql":
-        with store.engine.begin() as conn:
-            conn.execute(text(_PG_SEED), {"rows": ROWS})
-        with store.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("VACUUM ANALYZE callback_requests"))
-        return
-    conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(_SQLITE_SEED, (ROWS,))
-        conn.execute("COMMIT")
-        conn.execute("ANALYZE")
-    finally:
-        conn.close()
+def seed(url: str) -> None:
+    """The staff bench's queue (20% still to be called, 55% closed), made in the database
+    by the bench's own seeding."""
+    if url.startswith("sqlite:///"):
+        seed_sqlite(Path(url.removeprefix("sqlite:///")), ROWS)
+    else:
+        seed_postgres(url, ROWS)
 
 
 @contextmanager
@@ -101,8 +91,8 @@ READS: dict[str, Callable[[CallbackStore], list[Any]]] = {
 @pytest.mark.parametrize("read", list(READS))
 def test_a_status_page_of_the_staff_list_starts_where_the_status_lives(store_url: str,
                                                                        read: str) -> None:
+    seed(store_url)
     with CallbackStore.open(store_url) as store:
-        seed(store, store_url)
         with statements(store) as sent:
             rows = READS[read](store)
         assert rows and all(r.status is Status.CLOSED for r in rows)
