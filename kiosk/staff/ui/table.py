@@ -225,10 +225,7 @@ class QueueTableModel(QAbstractTableModel):
         # The row is wanted even when it is held now: a read still on its way (a flick
         # elsewhere) may move the window off it, and is then planned again for this row.
         self._wanted = row
-        start = self._start
-        stop = start + len(self._held)
-        if start + MARGIN_ROWS <= row < stop - MARGIN_ROWS:
-            return  # well inside the window: the common case, without asking plan()
+        start, stop = self.window
         if plan(start, stop, self._total, row, WINDOW_ROWS, MARGIN_ROWS, PAGE_SIZE) is None:
             return
         self._want_timer.start()
