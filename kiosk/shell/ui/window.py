@@ -43,6 +43,7 @@ from kiosk.shell.ui.glass import glass_body_px
 from kiosk.shell.ui.idle_guard import IdleGuard
 from kiosk.shell.ui.keyboard import keyboard_command, keyboard_focus_only
 from kiosk.shell.ui.lockdown import KeyLock, LockedWindow
+from kiosk.shell.ui.qt_classes import QtClasses
 from kiosk.shell.ui.screen import Screen, ScreenFactory, ScreenPlan
 from kiosk.shell.ui.speech_bar import SpeechBar
 from kiosk.shell.ui.top_bar import TopBar
@@ -116,6 +117,9 @@ class KioskWindow(LockedWindow):
         #: the focus rules, the first kinetic scroll area.
         self._one_offs: list[Callable[[], None]] = [
             self._make_idle_warning, self._set_focus_rules, warm_up_gestures]
+        #: Then PySide6's Python classes for Qt, a few ms per turn, so no later step makes
+        #: dozens at once (see kiosk/shell/ui/qt_classes.py); None once all are made.
+        self._qt_classes: QtClasses | None = QtClasses()
         self._stale: set[Screen] = set()  # restyled in the background or when next shown
         self._stale_parts: set[QWidget] = set()  # the hidden speech bar or idle warning, too
         self._building = False
@@ -361,7 +365,7 @@ class KioskWindow(LockedWindow):
         self._schedule_builds()
 
     def _work_left(self) -> bool:
-        return bool(self._one_offs or self._unfinished
+        return bool(self._one_offs or self._qt_classes is not None or self._unfinished
                     or self._partial is not None or self._imports or self._stale
                     or self._stale_parts
                     or any(pending for _, pending, _ in self._languages.values())
@@ -389,6 +393,9 @@ class KioskWindow(LockedWindow):
             self._one_offs.pop(0)()
         elif self._unfinished:
             self._finish_screen(self._unfinished.pop())
+        elif self._qt_classes is not None:
+            if not self._qt_classes.make_some():
+                self._qt_classes = None
         elif self._partial is not None:
             partial = self._partial
             if not partial.joined:
