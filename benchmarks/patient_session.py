@@ -5,6 +5,8 @@ real visitor (paints, deferred layout, kinetic scrolling, the queue worker's ans
 ``LagMonitor`` sees every GUI-thread task. It drives the kiosk only through its public
 surface: object names, ``window.screens``, ``current_screen()``, the idle timer's ``expired``
 signal and real input events (QTest clicks, wheel events, touch drags on the scroll areas).
+The one private thing it touches is for the report: each background build step marks the
+monitor, so a stall says whether a build step ran in it.
 """
 
 from __future__ import annotations
@@ -305,6 +307,18 @@ class SessionResult:
     report: LagReport
 
 
+def _mark_background_steps(window, monitor: LagMonitor) -> None:
+    """Each step of the window's background build or restyle marks the monitor, so a gap
+    names it next to the tap it held back ("tap nav-home + background step")."""
+    step = window._build_step
+
+    def marked() -> None:
+        monitor.mark("background step")
+        step()
+
+    window._build_step = marked
+
+
 def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stacks: bool = True,
                 size: tuple[int, int] = (1280, 800)) -> SessionResult:
     """Build the kiosk from ``config`` as main.py does, start a LagMonitor right after its
@@ -334,6 +348,7 @@ def run_session(config, duration_s: float, *, seed: int = 20261201, sample_stack
         raise
     when_started(window, collect_garbage_again)
     monitor = LagMonitor(sample_stacks=sample_stacks)
+    _mark_background_steps(window, monitor)
     started = QEventLoop()
 
     def begin() -> None:
