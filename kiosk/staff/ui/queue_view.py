@@ -1,7 +1,9 @@
 """The staff's view of the callback queue, on the kiosk and at the front-desk console alike.
 
-A paged table on the left, the selected request on the right. Every read and write goes
-to the worker thread through ``StaffJobs``; the widgets display answers and forward taps.
+A paged table on the left, the selected request on the right; on a screen too small for
+both (a 1024×600 kiosk, any portrait one) the chosen request takes the table's place until
+"Back to the list". Every read and write goes to the worker thread through ``StaffJobs``;
+the widgets display answers and forward taps.
 
 Longer than most modules (about 450 lines) for a reason: it is one screen whose handlers
 each pair a job sent to the worker with the answer it shows (select, change, note, export),
@@ -49,6 +51,10 @@ DETAIL_WIDTH = 450
 #: (column, width) for the fixed columns; the name column takes what is left.
 COLUMN_WIDTHS = ((0, 110), (2, 160), (3, 106), (4, 148), (5, 64))
 NAME_COLUMN = 1
+#: Hidden where the name would get under NAME_MIN_WIDTH (a portrait screen): the chosen
+#: request's detail says both, and a table wider than its glass scrolls sideways by finger.
+SPARE_COLUMNS = (3, 5)  # best time, calls
+NAME_MIN_WIDTH = 200
 #: One row of filters fits the statuses staff work through; requests that ended as wrong
 #: number, unreachable or do-not-call are found under "All" (they sort to its end).
 FILTERED = (Status.NEW, Status.NO_ANSWER, Status.LEFT_VOICEMAIL, Status.SCHEDULED,
@@ -70,6 +76,7 @@ QPushButton[role="choice"] { min-width: 40px; }
     font-size: 20px;
 }
 #staff-signed-in { font-size: 16px; }
+#screen-title { font-size: 30px; }
 """
 #: The "Signed in: …" line wraps rather than widen the header.
 SIGNED_IN_WIDTH = 300
@@ -123,7 +130,6 @@ class StaffQueueView(Screen):
 
         title = QLabel("Callback queue")
         title.setObjectName("screen-title")
-        title.setWordWrap(True)  # two lines beside the actions on a portrait screen
         self.summary = QLabel()
         self.summary.setObjectName("staff-summary")
         self.summary.setProperty("role", "muted")
@@ -144,10 +150,11 @@ class StaffQueueView(Screen):
         header = QHBoxLayout()
         header.setSpacing(12)
         header.addLayout(heading)
-        header.addStretch(1)
-        # The actions wrap onto a second line on a portrait screen, words whole.
+        header.setAlignment(heading, Qt.AlignmentFlag.AlignTop)  # beside the first line
+        # Beside the title on one line where the glass allows (1024 px wide does); they wrap
+        # onto more lines on a portrait screen, words whole, each line against the right edge.
         actions_bar = QWidget()
-        actions = FlowLayout(actions_bar, spacing=12)
+        actions = FlowLayout(actions_bar, spacing=8, right_aligned=True)
         header.addWidget(actions_bar, 1)
         # The scroll bar spans the whole queue; on a touch screen these two reach its ends.
         self.newest_button = self._button("staff-jump-newest", "Top", self.show_newest)
@@ -228,6 +235,12 @@ class StaffQueueView(Screen):
         self.detail.attempt_chosen.connect(self._record_attempt)
         self.detail.status_chosen.connect(self._set_status)
         self.detail.note_submitted.connect(self._add_note)
+        # Only on a compact screen, where the chosen request hides the table.
+        self.detail_back = self._button("staff-detail-back", "Back to the list",
+                                        self._back_to_list)
+        self.detail_back.setAccessibleName("Back to the list of requests")
+        self.detail_back.hide()
+        self._compact = False
 
         self.keyboard: StaffKeyboard | None = None
         self._typing_into: QLineEdit = self.detail.note
@@ -242,8 +255,8 @@ class StaffQueueView(Screen):
             self.keyboard.hide()
             self.detail.note_tapped.connect(self._type_note)
 
-        # The detail panel beside the table, or under it on a portrait screen.
-        self._body = body = QHBoxLayout()
+        # The detail panel beside the table, or in its place on a compact screen (_arrange).
+        body = QHBoxLayout()
         body.setSpacing(20)
         body.addWidget(self.table, 1)
         body.addWidget(self.detail)
@@ -255,6 +268,7 @@ class StaffQueueView(Screen):
         self.filter_bar.setLayout(filter_row)
         filter_row.setContentsMargins(0, 0, 0, 0)
         page.addWidget(self.filter_bar)
+        page.addWidget(self.detail_back, 0, Qt.AlignmentFlag.AlignLeft)
         page.addWidget(self.export_bar)
         page.addWidget(self.notice)
         page.addLayout(body, 1)
@@ -264,16 +278,44 @@ class StaffQueueView(Screen):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        narrow = self.width() < 2 * DETAIL_WIDTH + 200
-        direction = (QHBoxLayout.Direction.TopToBottom if narrow
-                     else QHBoxLayout.Direction.LeftToRight)
-        if self._body.direction() != direction:
-            self._body.setDirection(direction)
-            if narrow:
+        compact = self.width() < 2 * DETAIL_WIDTH + 200
+        if compact != self._compact:
+            self._compact = compact
+            if compact:
                 self.detail.setMinimumWidth(0)
                 self.detail.setMaximumWidth(16_777_215)
             else:
                 self.detail.setFixedWidth(DETAIL_WIDTH)
+            self._arrange()
+        fixed = sum(width for _column, width in COLUMN_WIDTHS)
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        for column in SPARE_COLUMNS:
+            self.table.setColumnHidden(column, room < fixed + NAME_MIN_WIDTH)
+
+    @property
+    def compact(self) -> bool:
+        """Too small for the table and the chosen request side by side."""
+        return self._compact
+
+    def _arrange(self) -> None:
+        """What shows: on a compact screen the table, or the chosen request in its place (the
+        two stacked left a 600 px tall kiosk one table row and pushed the request's buttons
+        off the glass); the filters step aside for the chosen request and the keyboard."""
+        reading = self._compact and self._selected_id is not None
+        typing = self.keyboard is not None and self.keyboard.isVisible()
+        self.table.setVisible(not reading)
+        self.detail.setVisible(not self._compact or reading)
+        self.detail_back.setVisible(reading)
+        self.filter_bar.setVisible(not reading and not typing)
+
+    def _back_to_list(self) -> None:
+        self._hide_keyboard()
+        self._selected_id = None
+        self._detail_asked += 1  # a read still on its way has nothing left to show
+        self.table.clearSelection()
+        self.detail.reset()
+        self._arrange()
 
     def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
         button = QPushButton(text)
@@ -354,6 +396,7 @@ class StaffQueueView(Screen):
         self.model.clear()
         self.detail.reset()
         self._hide_keyboard()
+        self._arrange()
         self._disarm_exit()
         self.notice.clear()
         self.notice.hide()
@@ -435,6 +478,7 @@ class StaffQueueView(Screen):
             return
         self._selected_id = row.id
         self.detail.show_row(row)
+        self._arrange()
         self._load_detail(opened=True)
 
     def _remember_scroll(self) -> None:
@@ -602,15 +646,15 @@ class StaffQueueView(Screen):
 
     def _show_keyboard(self) -> None:
         if self.keyboard is not None and not self.keyboard.isVisible():
-            self.filter_bar.hide()  # room for the keyboard; filtering can wait
-            self.keyboard.show()
+            self.keyboard.show()  # the filters step aside for it; filtering can wait
+            self._arrange()
             if self._typing_into is self.detail.note:
                 self.detail.scroll.ensureWidgetVisible(self.detail.add_note)
 
     def _hide_keyboard(self) -> None:
         if self.keyboard is not None and self.keyboard.isVisible():
             self.keyboard.hide()
-            self.filter_bar.show()
+            self._arrange()
             self._typing_into.clearFocus()
 
     def _type(self, char: str) -> None:
