@@ -29,6 +29,7 @@ from kiosk.config import Config
 from kiosk.insights.formats import minutes_text, percent_text
 from kiosk.insights.report import Report, percentile, report_for
 from kiosk.shell.ui.bar_chart import BarChart
+from kiosk.shell.ui.touch import kinetic_scroll_area
 from kiosk.staff.ui.jobs import StaffJobs
 
 DAY_CHOICES = (7, 14, 30, 90)
@@ -88,6 +89,7 @@ class ReportView(QWidget):
         for column, (name, caption) in enumerate(_FIGURES):
             label = QLabel(caption)
             label.setObjectName("muted")
+            label.setWordWrap(True)  # six captions in one row set the console 1,099 px wide
             value = QLabel("-")
             value.setObjectName(f"staff-report-{name}")
             value.setAccessibleName(caption)
@@ -142,7 +144,14 @@ class ReportView(QWidget):
         self.error.setWordWrap(True)
         self.error.hide()
 
-        layout = QVBoxLayout(self)
+        # The page scrolls where the glass is shorter than the report (a 1024x600 desk screen)
+        # rather than hold the console's window taller than the screen.
+        page = QWidget()
+        page.setObjectName("staff-report-page")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(kinetic_scroll_area(page))
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
         layout.addWidget(self.period)
