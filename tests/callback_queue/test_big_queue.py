@@ -1,10 +1,14 @@
-"""Tests that the staff view stays fast on a 100,000-request queue."""
+"""A 100,000-request queue opens and filters to the right rows on both databases.
+
+How fast is a `make bench` row (``benchmarks/bench_staff.py``, a million requests, against
+a baseline in the same run), and which index each read takes is checked by plan in
+``test_query_plans.py``: a wall-time bound here failed on a busy machine, not on a slow read.
+"""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,41 +61,25 @@ def fill(store: CallbackStore) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
-
-
-def test_staff_view_opens_and_filters_a_big_queue_quickly(store_url: str) -> None:
+def test_a_big_queue_opens_and_filters_to_the_right_rows(store_url: str) -> None:
     with CallbackStore.open(store_url) as store:
         fill(store)
 
-    started = time.perf_counter()
-    store = CallbackStore.open(store_url)
-    try:
-        total = store.count()
+    expected = Counter(STATUS_CYCLE[n % len(STATUS_CYCLE)] for n in range(ROWS))
+    with CallbackStore.open(store_url) as store:
         first_page = store.page()
-        marker = store.change_marker()
-        opened_s = time.perf_counter() - started
-        assert total == ROWS and len(first_page) == 50 and marker[2] == ROWS
-        assert first_page[0].created_at == T0 + timedelta(minutes=17 * (ROWS - 1))
-        assert opened_s < 0.300, f"opening the staff view took {opened_s * 1000:.0f} ms"
-
+        assert store.count() == ROWS and store.change_marker()[2] == ROWS
+        assert [r.created_at for r in first_page] == [
+            T0 + timedelta(minutes=17 * n) for n in range(ROWS - 1, ROWS - 51, -1)]
         for status in (Status.NEW, Status.CLOSED, Status.SCHEDULED):
-
-            def show(status: Status = status) -> None:
-                store.count(status)
-                store.page(status)
-
-            filter_s = best_of(3, show)
-            assert filter_s < 0.100, f"filtering on {status} took {filter_s * 1000:.0f} ms"
-        assert len(store.page(Status.NEW, offset=50, limit=50)) == 50
-    finally:
-        store.close()
+            assert store.count(status) == expected[status], status
+            page = store.page(status)
+            assert len(page) == 50 and {r.status for r in page} == {status}
+            assert [r.created_at for r in page] == sorted(
+                (r.created_at for r in page), reverse=True)
+        first, second = store.page(Status.NEW), store.page(Status.NEW, offset=50, limit=50)
+        assert len(second) == 50 and not {r.id for r in first} & {r.id for r in second}
+        assert first[-1].created_at > second[0].created_at
 
 
 def test_sqlite_uses_the_indexes(tmp_path: Any) -> None:
