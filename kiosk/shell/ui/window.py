@@ -122,6 +122,7 @@ class KioskWindow(LockedWindow):
         self._qt_classes: QtClasses | None = QtClasses()
         self._stale: set[Screen] = set()  # restyled in the background or when next shown
         self._stale_parts: set[QWidget] = set()  # the hidden speech bar or idle warning, too
+        self._widget_counts: dict[str, int] = {}  # per screen name: the restyle order
         self._building = False
         # A timer object, not QTimer.singleShot(0): Qt 6 turns that into a posted call, and
         # posted calls run back to back, so two build steps (40 + 25 ms) held the thread in
@@ -433,11 +434,19 @@ class KioskWindow(LockedWindow):
         later costs no restyle: the current language's first, the one with the most widgets
         first among them (restyling the form on the tap that opens it cost 22 ms here, a
         short section 6 ms)."""
-        mine = [screen for screen in self._screens.values() if screen in self._stale]
+        mine = [name for name, screen in self._screens.items() if screen in self._stale]
         if mine:
-            self._restyle(max(mine, key=lambda screen: len(screen.findChildren(QWidget))))
+            self._restyle(self._screens[max(mine, key=self._widget_count)])
         else:
             self._restyle(next(iter(self._stale)))
+
+    def _widget_count(self, name: str) -> int:
+        """How many widgets screen ``name`` has, counted once (the same in every language):
+        each background step needs only the order, not a fresh count of every stale screen."""
+        count = self._widget_counts.get(name)
+        if count is None:
+            count = self._widget_counts[name] = len(self._screens[name].findChildren(QWidget))
+        return count
 
     def _complete_partial(self, language: str) -> None:
         """The screen half-built in the background, if it is ``language``'s: finish it now."""
