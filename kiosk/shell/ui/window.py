@@ -654,6 +654,9 @@ class KioskWindow(LockedWindow):
             return
         self._joined.add(screen)
         self.stack.addWidget(screen)
+        # The stack sizes only the page it shows: a hidden one stays 640x480 until shown,
+        # and the form styled at that size laid itself out for a portrait screen first.
+        screen.resize(self.stack.size())
         if self._finished:  # else _finish_first_screens() does it
             self._finish_screen(screen)
         screen.announced.connect(self._announce)

@@ -184,3 +184,29 @@ def test_the_event_loop_turns_between_any_two_build_steps(qtbot, monkeypatch, bu
     assert not skipped, f"{len(skipped)} of {steps[0]} steps ran before a timer that came " \
                         f"due during the step before them (steps {skipped[:10]})"
     assert len(fired) == steps[0]  # the timer came due once per step and always fired
+
+
+def test_the_form_is_only_ever_laid_out_for_the_glass_it_is_on(qtbot, monkeypatch, build,
+                                                                make_config) -> None:
+    """A hidden page keeps Qt's default 640x480 until the stack shows it: the form styled at
+    that size laid itself out for a portrait screen first, then again for the real one (a
+    sixth of its background build, measured)."""
+    from kiosk.consult.ui.form import ConsultScreen
+
+    fitted: list[tuple[int, int]] = []
+    fit = ConsultScreen._fit
+
+    def watched(self) -> None:
+        fitted.append(self.size().toTuple())
+        fit(self)
+
+    monkeypatch.setattr(ConsultScreen, "_fit", watched)
+    window = build(make_config(), show=False)
+    settled = []
+    window.settled.connect(lambda: settled.append(True))
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: bool(settled), timeout=20_000)
+    glass = window.stack.size().toTuple()
+    assert len(fitted) >= 2  # one form per language
+    assert set(fitted) == {glass}, fitted

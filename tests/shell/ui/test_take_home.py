@@ -33,7 +33,12 @@ def decoded(widget: QWidget) -> list[str]:
 
 
 def code_on(window, name: str) -> QWidget | None:
+    from PySide6.QtWidgets import QApplication
+
     window.show_screen(name)
+    # The layout a new text size asked for, as the event loop runs it before the glass is
+    # painted: grabbed before it, the caption still sat across the code.
+    QApplication.processEvents()
     return window.screens[name].findChild(QWidget, "qr-takehome")
 
 
