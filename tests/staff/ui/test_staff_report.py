@@ -117,3 +117,18 @@ def test_after_the_kiosk_staff_lock_the_next_touch_is_a_patients_visit(qtbot: Qt
     assert window.usage.tally.pending()[visits] == 1  # staff taps are not visits
     click(qtbot, window, "tile-aftercare")
     assert window.usage.tally.pending()[visits] == 2
+
+
+def test_a_narrow_chart_draws_its_whole_title_a_little_smaller(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    chart = BarChart("Requests by time to first call")
+    qtbot.addWidget(chart)
+    chart.resize(380, 260)  # the report's second chart on a 1024 px desk screen
+    font = chart.font()
+    font.setPixelSize(24)  # the console's body text
+    wide = chart._title_font(font, 2000)
+    narrow = chart._title_font(font, 380 - 16)
+    assert QFontMetrics(wide).horizontalAdvance(chart._title) > 380 - 16  # it did not fit
+    assert QFontMetrics(narrow).horizontalAdvance(chart._title) <= 380 - 16
+    assert narrow.pixelSize() >= 0.75 * wide.pixelSize() and narrow.bold()
