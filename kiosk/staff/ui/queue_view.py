@@ -76,7 +76,8 @@ QPushButton[role="choice"] { min-width: 40px; }
     font-size: 20px;
 }
 #staff-signed-in { font-size: 16px; }
-#screen-title { font-size: 30px; }
+#screen-title { font-size: 28px; }
+#staff-keyboard QPushButton[role="key"] { padding: 0px; min-width: 44px; }
 """
 #: The "Signed in: …" line wraps rather than widen the header.
 SIGNED_IN_WIDTH = 300
@@ -292,6 +293,8 @@ class StaffQueueView(Screen):
         room = self.width() - margins.left() - margins.right()
         for column in SPARE_COLUMNS:
             self.table.setColumnHidden(column, room < fixed + NAME_MIN_WIDTH)
+        if self.keyboard is not None:
+            self.keyboard.set_narrow(room < self.keyboard.wide_width())
 
     @property
     def compact(self) -> bool:
@@ -304,9 +307,18 @@ class StaffQueueView(Screen):
         off the glass); the filters step aside for the chosen request and the keyboard."""
         reading = self._compact and self._selected_id is not None
         typing = self.keyboard is not None and self.keyboard.isVisible()
+        # Typing on a compact screen, the header keeps only Lock: the keyboard, the field
+        # and the header's second line did not fit 600 px together.
+        moving = not (typing and self._compact)
+        for button in (self.newest_button, self.oldest_button, self.refresh_button):
+            button.setVisible(moving)
+        admin = self._role is Role.ADMIN  # plain staff see neither Export nor Exit kiosk
+        self.export_button.setVisible(admin and moving)
+        if self.exit_button is not None:
+            self.exit_button.setVisible(admin and moving)
         self.table.setVisible(not reading)
         self.detail.setVisible(not self._compact or reading)
-        self.detail_back.setVisible(reading)
+        self.detail_back.setVisible(reading and not typing)  # Done first, then Back
         self.filter_bar.setVisible(not reading and not typing)
 
     def _back_to_list(self) -> None:
@@ -373,10 +385,7 @@ class StaffQueueView(Screen):
         self.signed_in.setText(f"Signed in: {actor.person} ({self._role})")
         self.signed_in.setAccessibleName(self.signed_in.text())
         self.signed_in.show()
-        admin = self._role is Role.ADMIN
-        self.export_button.setVisible(admin)
-        if self.exit_button is not None:
-            self.exit_button.setVisible(admin)
+        self._arrange()
 
     @property
     def actor(self) -> Actor | str:
@@ -649,7 +658,11 @@ class StaffQueueView(Screen):
             self.keyboard.show()  # the filters step aside for it; filtering can wait
             self._arrange()
             if self._typing_into is self.detail.note:
+                # In the room the keyboard leaves (laid out now, not at the next turn): the
+                # field typed into, and its button under it where both fit.
+                self.layout().activate()
                 self.detail.scroll.ensureWidgetVisible(self.detail.add_note)
+                self.detail.scroll.ensureWidgetVisible(self.detail.note)
 
     def _hide_keyboard(self) -> None:
         if self.keyboard is not None and self.keyboard.isVisible():

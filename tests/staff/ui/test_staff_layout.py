@@ -153,3 +153,34 @@ def test_a_right_aligned_flow_ends_every_line_at_the_right_edge(qtbot: QtBot) ->
     assert [b.geometry().topLeft().toTuple() for b in buttons] == [
         (10, 0), (120, 0), (230, 0), (230, 50)]
     assert flow.heightForWidth(330) == 90
+
+
+@pytest.mark.parametrize("size", COMPACT)
+def test_a_note_is_typed_on_a_keyboard_that_fits_the_glass(
+        qtbot: QtBot, config_path: Path, store: CallbackStore,  # noqa: F811
+        size: tuple[int, int]) -> None:
+    """The staff keyboard was 1,134 px wide: at 1024×600 it pushed the view past the glass
+    on both sides and the list came back beside the request."""
+    fill(store)
+    window = open_kiosk(qtbot, config_path)
+    view = queue_shown(qtbot, window, size)
+    click_row(qtbot, window, 1)
+    qtbot.waitUntil(view.detail.isVisible, timeout=2000)
+    view.detail.scroll.ensureWidgetVisible(view.detail.note)  # as a finger scrolls to it
+    finger_tap(window, view.detail.note)
+    qtbot.waitUntil(lambda: view.keyboard.isVisible(), timeout=2000)
+    qtbot.wait(50)
+    assert view.size().toTuple() == size  # nothing scrolls the view itself
+    assert view.detail.isVisible() and not table(window).isVisible()
+    keys = [key for key in view.keyboard.findChildren(QPushButton) if key.isVisible()]
+    assert len(keys) >= 40
+    for key in [*keys, view.detail.note, window.findChild(QPushButton, "staff-lock")]:
+        assert on_glass(window, key), (key.objectName(), size)
+    finger_tap(window, view.keyboard.findChild(QPushButton, "key-h"))  # not the form's
+    finger_tap(window, view.keyboard.findChild(QPushButton, "key-i"))
+    assert view.detail.note.text() == "Hi"
+    finger_tap(window, window.findChild(QPushButton, "staff-keyboard-done"))
+    qtbot.waitUntil(lambda: not view.keyboard.isVisible(), timeout=2000)
+    for name in ACTIONS:  # the header's actions are back once the typing is done
+        assert window.findChild(QPushButton, name).isVisible(), name
+    assert window.findChild(QPushButton, "staff-detail-back").isVisible()
