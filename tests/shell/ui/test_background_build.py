@@ -29,13 +29,20 @@ def _resume_build(window) -> None:
     window._schedule_builds()
 
 
-def test_the_window_settles_once_with_both_languages_built(qtbot, build, make_config) -> None:
-    window = build(make_config(), show=False)
-    settled = []
+def _shown_until_settled(qtbot, window) -> list[bool]:
+    """Show ``window`` at 1280x800 and wait for its background build to settle; the list
+    gains an entry each time it says so."""
+    settled: list[bool] = []
     window.settled.connect(lambda: settled.append(True))
     window.resize(1280, 800)
     window.show()
     qtbot.waitUntil(lambda: bool(settled), timeout=20_000)
+    return settled
+
+
+def test_the_window_settles_once_with_both_languages_built(qtbot, build, make_config) -> None:
+    window = build(make_config(), show=False)
+    settled = _shown_until_settled(qtbot, window)
     qtbot.wait(200)
     assert settled == [True]  # once, not at every later step
 
@@ -202,11 +209,7 @@ def test_the_form_is_only_ever_laid_out_for_the_glass_it_is_on(qtbot, monkeypatc
 
     monkeypatch.setattr(ConsultScreen, "_fit", watched)
     window = build(make_config(), show=False)
-    settled = []
-    window.settled.connect(lambda: settled.append(True))
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitUntil(lambda: bool(settled), timeout=20_000)
+    _shown_until_settled(qtbot, window)
     glass = window.stack.size().toTuple()
     assert len(fitted) >= 2  # one form per language
     assert set(fitted) == {glass}, fitted
