@@ -55,6 +55,7 @@ NAME_COLUMN = 1
 #: request's detail says both, and a table wider than its glass scrolls sideways by finger.
 SPARE_COLUMNS = (3, 5)  # best time, calls
 NAME_MIN_WIDTH = 200
+FIXED_WIDTH = sum(width for _column, width in COLUMN_WIDTHS)
 #: One row of filters fits the statuses staff work through; requests that ended as wrong
 #: number, unreachable or do-not-call are found under "All" (they sort to its end).
 FILTERED = (Status.NEW, Status.NO_ANSWER, Status.LEFT_VOICEMAIL, Status.SCHEDULED,
@@ -288,11 +289,10 @@ class StaffQueueView(Screen):
             else:
                 self.detail.setFixedWidth(DETAIL_WIDTH)
             self._arrange()
-        fixed = sum(width for _column, width in COLUMN_WIDTHS)
         margins = self.layout().contentsMargins()
         room = self.width() - margins.left() - margins.right()
         for column in SPARE_COLUMNS:
-            self.table.setColumnHidden(column, room < fixed + NAME_MIN_WIDTH)
+            self.table.setColumnHidden(column, room < FIXED_WIDTH + NAME_MIN_WIDTH)
         if self.keyboard is not None:
             self.keyboard.set_narrow(room < self.keyboard.wide_width())
 
@@ -323,11 +323,15 @@ class StaffQueueView(Screen):
 
     def _back_to_list(self) -> None:
         self._hide_keyboard()
-        self._selected_id = None
-        self._detail_asked += 1  # a read still on its way has nothing left to show
         self.table.clearSelection()
-        self.detail.reset()
+        self._forget_selection()
         self._arrange()
+
+    def _forget_selection(self) -> None:
+        """No request chosen: its detail cleared, and a read still on its way ignored."""
+        self._selected_id = None
+        self._detail_asked += 1
+        self.detail.reset()
 
     def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
         button = QPushButton(text)
@@ -400,10 +404,8 @@ class StaffQueueView(Screen):
         self._active = False
         self.overdue.stop()
         self._close_export()
-        self._selected_id = None
-        self._detail_asked += 1
+        self._forget_selection()
         self.model.clear()
-        self.detail.reset()
         self._hide_keyboard()
         self._arrange()
         self._disarm_exit()
