@@ -43,20 +43,21 @@ lint: $(STAMP)
 # The bench measures the bundle too: made again first when anything it is made from
 # (benchmarks/bench_package.py's SOURCES) changed since, or its rows say "not measured".
 BUNDLE := dist/kiosk/kiosk
+PYINSTALLER := $(BIN)/pyinstaller --noconfirm --clean build.spec
 BUNDLE_SOURCES := main.py build.spec $(shell find kiosk resources -type f ! -path '*/__pycache__/*' 2>/dev/null)
 
 bench: $(STAMP) $(CATALOGS) $(BUNDLE)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
 $(BUNDLE): $(STAMP) $(CATALOGS) $(BUNDLE_SOURCES)
-	$(BIN)/pyinstaller --noconfirm --clean build.spec
+	$(PYINSTALLER)
 	touch $@
 
 screenshots: $(STAMP) $(CATALOGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.screenshots docs/screenshots
 
 build: $(STAMP) $(CATALOGS)
-	$(BIN)/pyinstaller --noconfirm --clean build.spec
+	$(PYINSTALLER)
 	@du -sh dist/kiosk
 
 clean:
