@@ -4,7 +4,9 @@ Checks the config, every language's content, the configured queue (read-only, as
 does), a throwaway SQLite queue, the PostgreSQL driver, every screen of the kiosk window
 painted in every language, and one request submitted through the window's own queue worker
 and read back into the throwaway queue. Prints one line per step
-("ok  content …"); the first failure prints "FAIL <step>: <why>" and exits 1.
+("ok  content …"); a step that does not fail the kiosk but did not pass either says so
+("warn speech: speech unavailable …"); the first failure prints "FAIL <step>: <why>" and
+exits 1.
 Works the same from source and from the PyInstaller bundle.
 
 A door of its own, as kiosk.cli is: it builds the real window, so it imports Qt (the import
@@ -24,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from kiosk.config import CONFIG_ENV, Config, default_config_path, load_config, production_problems
 
@@ -46,6 +48,11 @@ HARMLESS_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHin
 
 class StepFailed(Exception):
     """A check that did not pass; the message says what to look at."""
+
+
+class StepWarning(Exception):
+    """A check that did not pass, on something the kiosk can run without (speech nobody
+    asked for by name): printed as "warn", never as "ok", and the run goes on."""
 
 
 @dataclass
@@ -199,22 +206,22 @@ def check_speech(run: _Run) -> str:
 
     app = run.app or QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "kiosk"])
 
-    def unavailable(why: str) -> str:
+    def unavailable(why: str) -> NoReturn:
         if wanted:
             raise StepFailed(f"kiosk.speech_engine is {wanted!r}, but speech is unavailable: {why}")
-        return f"speech unavailable: {why}; the Read aloud button is hidden"
+        raise StepWarning(f"speech unavailable: {why}; the Read aloud button is hidden")
 
     speaker = Speaker(wanted)
     try:
         # The speaker gives up by itself after OPEN_TIMEOUT_S; the extra second is slack.
         _wait_until(app, lambda: speaker.state() != "unknown", OPEN_TIMEOUT_S + 1)
         if not speaker.available():
-            return unavailable(speaker.problem() or "the speech engine did not answer")
+            unavailable(speaker.problem() or "the speech engine did not answer")
         spoken = []
         for language, phrase in SPEECH_PHRASES.items():
             seconds = _speak_once(app, speaker, phrase, language)
             if seconds is None:
-                return unavailable(speaker.problem() or "the phrase was never finished")
+                unavailable(speaker.problem() or "the phrase was never finished")
             spoken.append(f"{language} by {speaker.voice(language)} in {seconds:.1f} s")
     finally:
         speaker.stop()
@@ -312,7 +319,8 @@ STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
 def run_self_test(
     config_path: str | os.PathLike[str] | None = None, *, out: TextIO | None = None
 ) -> int:
-    """Run every step, printing one line each; 0 if all pass, 1 at the first failure."""
+    """Run every step, printing one line each; 0 if none fails (a "warn" is not a failure),
+    1 at the first failure."""
     out = out or sys.stdout
     # Before any QApplication exists: a self-test never needs (or opens) a display.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -328,6 +336,9 @@ def run_self_test(
                 except StepFailed as exc:
                     print(f"FAIL {name}: {exc}", file=out, flush=True)
                     return 1
+                except StepWarning as exc:
+                    print(f"warn {name}: {exc}", file=out, flush=True)
+                    continue
                 except Exception as exc:
                     traceback.print_exc()
                     print(f"FAIL {name}: {type(exc).__name__}: {exc}", file=out, flush=True)

@@ -149,3 +149,21 @@ def test_a_screen_that_paints_nothing_fails(qtbot) -> None:
     qtbot.addWidget(hidden)
     with pytest.raises(StepFailed, match="not visible"):
         self_test._check_painted("en/hidden", hidden)
+
+
+def test_a_warning_is_not_called_ok_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    """Speech nobody named that does not work: IT reads "warn", never "ok", and the steps
+    after it still run (exit 0: patients are served without it)."""
+    import io
+
+    def no_speech(_run) -> str:
+        raise self_test.StepWarning("speech unavailable: no engine; Read aloud is hidden")
+
+    monkeypatch.setattr(self_test, "STEPS", (("speech", no_speech), ("queue", lambda _run: "sent")))
+    out = io.StringIO()
+
+    assert self_test.run_self_test(DEMO, out=out) == 0
+    assert out.getvalue().splitlines() == [
+        "warn speech: speech unavailable: no engine; Read aloud is hidden",
+        "ok  queue: sent",
+    ]

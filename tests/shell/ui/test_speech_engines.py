@@ -168,7 +168,7 @@ def test_self_test_finishes_and_says_speech_is_unavailable_with_a_wedged_daemon(
                                  str(config)], cwd=ROOT, env=env, capture_output=True, text=True,
                                 timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (f"ok  speech: speech unavailable: the speech engine did not answer within "
+    assert (f"warn speech: speech unavailable: the speech engine did not answer within "
             f"{OPEN_TIMEOUT_S:g} s; the Read aloud button is hidden") in result.stdout
     assert "ok  queue" in result.stdout  # and the steps after it ran
 
