@@ -15,6 +15,15 @@ from pg_server import PgServer, fresh_database, shared_server, shutdown_shared_s
 from pin_costs import CHEAP_SCRYPT_N  # noqa: E402
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test whose real part is missing (tests/real_parts.py): skipped, or failed on CI."""
+    from real_parts import MISSING_MARK, unavailable
+
+    mark = item.get_closest_marker(MISSING_MARK)
+    if mark is not None:
+        unavailable(mark.args[0])
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The translation catalogs compiled (Babel, .po to .mo) as `make` compiles them, so a
     plain `pytest` tests the catalogs the kiosk would read (kiosk/shell/catalogs.py)."""

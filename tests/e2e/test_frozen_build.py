@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from real_parts import unavailable
 
 from kiosk import __version__
 from kiosk.ops.self_test import STEPS
@@ -35,7 +36,7 @@ def _executable(dist: Path) -> Path:
 def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """dist/kiosk as `make build` makes it, built into a temporary folder (once per module)."""
     if importlib.util.find_spec("PyInstaller") is None:
-        pytest.skip("PyInstaller is not installed in this environment (pip install -e '.[dev]')")
+        unavailable("PyInstaller is not installed in this environment (pip install -e '.[dev]')")
     work = tmp_path_factory.mktemp("frozen")
     # A private PyInstaller cache: --clean wipes the shared one, which a concurrent
     # `make build` may be using.
@@ -125,12 +126,17 @@ def test_no_broken_links_or_dropped_essentials(app_folder: Path) -> None:
 CAGE_USER = "kiosk-cage-test"
 
 
-def _cage_ready() -> str | None:
-    """Why the cage run cannot happen here, or None."""
+def _cage_not_here() -> str | None:
+    """Why the cage run does not belong here (a skip, on CI too), or None."""
     if not sys.platform.startswith("linux"):
         return "cage is a Linux compositor"
     if os.environ.get("KIOSK_IN_BARE_DEBIAN") == "1":
         return "the bare-Debian run proves the libraries, not the displays"
+    return None
+
+
+def _cage_missing() -> str | None:
+    """What the cage run lacks on this machine (a failure on CI), or None."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return "needs root to make the unprivileged user cage runs as"
     missing = [t for t in ("cage", "grim", "runuser", "useradd") if shutil.which(t) is None]
@@ -156,9 +162,12 @@ def cage_run(app_folder: Path) -> CageRun:
     cage as an unprivileged user, its Wayland requests logged, and a grim screenshot."""
     from PySide6.QtGui import QColor, QImage
 
-    why_not = _cage_ready()
-    if why_not is not None:
-        pytest.skip(why_not)
+    not_here = _cage_not_here()
+    if not_here is not None:
+        pytest.skip(not_here)
+    lacking = _cage_missing()
+    if lacking is not None:
+        unavailable(lacking)
     if subprocess.run(["id", CAGE_USER], capture_output=True, check=False).returncode:
         subprocess.run(["useradd", "-m", CAGE_USER], check=True)
     # The built app and the kiosk's files where that user can reach them.

@@ -11,7 +11,6 @@ black, the kiosk never is. The packaged kiosk under cage is in test_frozen_build
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from real_parts import missing, needs
 
 from kiosk.education.content import load_content
 
@@ -34,8 +34,8 @@ pytestmark = [
     pytest.mark.skipif(os.environ.get("KIOSK_IN_BARE_DEBIAN") == "1",
                        reason="the bare-Debian run proves the libraries, not the displays"),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 on Linux"),
-    pytest.mark.skipif(any(shutil.which(t) is None for t in ("Xvfb", "xdotool", "import")),
-                       reason="needs Xvfb, xdotool and ImageMagick (tools/system-deps.sh)"),
+    needs("needs Xvfb, xdotool and ImageMagick (tools/system-deps.sh)"
+          if missing("Xvfb", "xdotool", "import") else None),
 ]
 
 

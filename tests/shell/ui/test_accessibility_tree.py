@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QWidget
+from real_parts import needs
 
 from kiosk.consult.ui.form import TIME_CHOICES
 
@@ -96,9 +97,9 @@ def test_speech_controls_are_named_icon_buttons_of_touch_size(qtbot, kiosk):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("dbus-run-session")
-                         and Path("/usr/lib/python3/dist-packages/pyatspi").exists()),
-                    reason="needs xvfb, dbus and python3-pyatspi (tools/system-deps.sh)")
+@needs(None if shutil.which("Xvfb") and shutil.which("dbus-run-session")
+       and Path("/usr/lib/python3/dist-packages/pyatspi").exists()
+       else "needs xvfb, dbus and python3-pyatspi (tools/system-deps.sh)")
 def test_orca_sees_the_name_a_section_and_the_radio_group_over_atspi(make_config, tmp_path):
     config = make_config(kiosk={"speech_engine": "none"})
     result = subprocess.run(

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
+from real_parts import needs
 
 from benchmarks.speech_servers import missing_tools, rms, speech_server, wedged_speechd
 from kiosk.shell.ui.speech import (
@@ -25,8 +26,8 @@ from kiosk.shell.ui.speech import (
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(bool(missing_tools()), reason=f"needs {', '.join(missing_tools())} "
-                       "(tools/system-deps.sh installs them)"),
+    needs(f"needs {', '.join(missing_tools())} (tools/system-deps.sh installs them)"
+          if missing_tools() else None),
 ]
 
 ROOT = Path(__file__).resolve().parents[3]
