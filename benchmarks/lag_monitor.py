@@ -40,6 +40,10 @@ class Stall:
     #: CPU time the GUI thread itself spent in the gap: less than ``ms`` when the thread
     #: waited (for the interpreter lock, or for a core another process had).
     cpu_ms: float = 0.0
+    #: The part of the gap the kiosk's process itself was running, on any of its threads
+    #: (the GUI thread, or a worker holding the interpreter lock it waits for): the gap
+    #: without the time other processes on the machine held every core.
+    own_ms: float = 0.0
 
     def where(self) -> str:
         return " + ".join(dict.fromkeys(self.labels)) or "(no step)"
@@ -66,15 +70,19 @@ class LagReport:
     #: The most CPU time the GUI thread spent in one gap: the longest task itself, without
     #: the time it waited for a core that other processes on the machine held.
     worst_cpu_ms: float = 0.0
+    #: The longest stall the kiosk's process caused itself (``Stall.own_ms``): a wait for
+    #: the interpreter lock counts, a wait for another process's core does not.
+    worst_own_ms: float = 0.0
 
     def describe(self, limit: int = 5) -> str:
         lines = [f"{self.ticks} ticks over {self.seconds:.1f} s; worst gap {self.worst_ms:.1f} ms, "
                  f"p99 {self.p99_ms:.1f} ms, p99.9 {self.p999_ms:.1f} ms; "
                  + ", ".join(f"{n} over {ms:g} ms" for ms, n in self.over.items())
-                 + f"; longest task {self.worst_cpu_ms:.1f} ms of GUI-thread CPU"]
+                 + f"; longest task {self.worst_cpu_ms:.1f} ms of GUI-thread CPU, "
+                 f"longest stall of its own {self.worst_own_ms:.1f} ms"]
         for stall in self.stalls[:limit]:
-            lines.append(f"  {stall.ms:7.1f} ms ({stall.cpu_ms:.1f} ms CPU) at {stall.at_s:6.1f} s "
-                         f"during {stall.where()}")
+            lines.append(f"  {stall.ms:7.1f} ms ({stall.cpu_ms:.1f} ms GUI CPU, {stall.own_ms:.1f}"
+                         f" ms own) at {stall.at_s:6.1f} s during {stall.where()}")
             if stall.stack:
                 lines.append("           in " + stall.innermost().strip().replace("\n", " | "))
         return "\n".join(lines)
@@ -104,6 +112,8 @@ class LagMonitor:
         self._last = 0.0
         self._last_cpu = 0.0
         self._worst_cpu = 0.0
+        self._last_process = 0.0
+        self._worst_own = 0.0
         self._sample: list[str] | None = None
         self._gui_thread = threading.get_ident()
         self._stop = threading.Event()
@@ -121,6 +131,8 @@ class LagMonitor:
         self._start = self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self._worst_cpu = 0.0
+        self._last_process = time.process_time()
+        self._worst_own = 0.0
         self._started_in_gap = []
         self._timer.start()
         if self._sample_stacks and self._watchdog is None:
@@ -141,17 +153,22 @@ class LagMonitor:
     def _tick(self) -> None:
         now = time.perf_counter()
         cpu = time.thread_time()
+        process = time.process_time()
         gap = (now - self._last) * 1000
         cpu_gap = (cpu - self._last_cpu) * 1000
+        # Two threads busy at once count twice in process time: never more than the gap.
+        own_gap = min(gap, (process - self._last_process) * 1000)
         self._last = now
         self._last_cpu = cpu
+        self._last_process = process
         self._worst_cpu = max(self._worst_cpu, cpu_gap)
+        self._worst_own = max(self._worst_own, own_gap)
         self._gaps.append(gap)
         if gap >= KEEP_OVER_MS:
             # The steps that started during the gap; if none, the one whose aftermath it was.
             labels = self._started_in_gap or [self._label]
             stall = Stall(round(gap, 2), round(now - self._start, 2), list(labels),
-                          self._sample or [], round(cpu_gap, 2))
+                          self._sample or [], round(cpu_gap, 2), round(own_gap, 2))
             self._kept.append(stall)
             if len(self._kept) > 4 * _KEEP_WORST:
                 self._kept = sorted(self._kept, key=lambda s: -s.ms)[:_KEEP_WORST]
@@ -183,6 +200,7 @@ class LagMonitor:
             over={ms: sum(1 for g in gaps if g > ms) for ms in self._limits},
             stalls=stalls,
             worst_cpu_ms=round(self._worst_cpu, 2),
+            worst_own_ms=round(self._worst_own, 2),
         )
 
 

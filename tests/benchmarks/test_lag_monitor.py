@@ -49,3 +49,41 @@ def test_a_stall_with_no_step_in_it_belongs_to_the_last_step(qapp) -> None:
     report = monitor.stop()
     assert report.worst is not None and report.worst.where() == "tap"
     assert report.worst.stack == []
+
+
+def busy_for(cpu_seconds: float) -> None:
+    """Work on this thread until it has had ``cpu_seconds`` of CPU (however long that takes
+    on a machine whose other processes want the cores too)."""
+    end = time.thread_time() + cpu_seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_a_wait_on_the_kiosks_own_thread_is_its_own_stall_a_sleep_is_not(qapp) -> None:
+    """The slow test bounds ``own_ms``: the GUI thread waiting while a worker of the same
+    process runs (as it waits for the interpreter lock a worker holds) is the kiosk's own
+    stall; time when no thread of the process ran (another process had the cores) is not."""
+    import threading
+
+    monitor = LagMonitor(sample_stacks=False)
+    loop = QEventLoop()
+
+    def wait_for_a_worker() -> None:
+        monitor.mark("waits for a worker")
+        worker = threading.Thread(target=busy_for, args=(0.12,))
+        worker.start()
+        worker.join()
+
+    monitor.start()
+    QTimer.singleShot(50, wait_for_a_worker)
+    QTimer.singleShot(300, lambda: (monitor.mark("asleep"), stall_for_80_ms()))
+    QTimer.singleShot(500, loop.quit)
+    loop.exec()
+    report = monitor.stop()
+
+    by_step = {stall.where(): stall for stall in report.stalls}
+    waited, asleep = by_step["waits for a worker"], by_step["asleep"]
+    assert waited.ms >= 110 and waited.own_ms >= 110  # the process ran all along
+    assert waited.cpu_ms < 30  # but hardly on the GUI thread
+    assert asleep.ms >= 80 and asleep.own_ms < 20  # nothing of the process ran
+    assert report.worst_own_ms >= waited.own_ms

@@ -3,11 +3,12 @@
 The session (benchmarks/patient_session.py) taps, scrolls, types, submits, switches
 language, text size and contrast and resets for the next visitor; a LagMonitor times every
 gap between its 2 ms ticks from the first frame on. `make bench` runs the same session for
-10 minutes against a 50 ms target, in wall time; here the bound is a generous 100 ms on the
-GUI thread's own CPU time within one gap (the longest task), so that a shared CI machine
-whose other processes hold the cores for a while does not fail it (with a second test run
-going, a 161.9 ms gap held 60.4 ms of the GUI thread's CPU); the wall-time figures come
-with the message.
+10 minutes against a 50 ms target, in wall time; here the bound is a generous 100 ms on
+the part of a gap the kiosk's process was running itself, on any thread (``own_ms``): a
+GUI thread waiting for the interpreter lock while the queue worker holds it counts, a core
+that another process on a shared CI machine held does not (with a second test run going,
+a 161.9 ms gap held 60.4 ms of the GUI thread's CPU). The wall-time figures come with the
+message.
 """
 
 from __future__ import annotations
@@ -29,4 +30,5 @@ def test_two_minutes_of_patients_without_a_stall_over_100_ms(qapp, make_config) 
     assert result.counts["letter"] >= 20 and result.counts["digit"] >= 20, result.counts
     assert result.submitted >= 3, result.counts
     assert result.report.ticks > SESSION_S * 100  # the monitor really ran all along
-    assert result.report.worst_cpu_ms <= STALL_BOUND_MS, result.report.describe(limit=10)
+    assert result.report.worst_own_ms <= STALL_BOUND_MS, result.report.describe(limit=10)
+    assert result.reactivated == 0, "a screen took the window's activation away"
