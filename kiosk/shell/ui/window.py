@@ -676,8 +676,19 @@ class KioskWindow(LockedWindow):
     def apply_look(self) -> None:
         """The visitor changed the text size or contrast: the top bar and the visible screen
         now, every other screen one per event-loop turn after it (or when shown first)."""
+        self._take_look()
+        self._wear_look_in_view()
+
+    def _take_look(self) -> None:
+        """The sheet and fonts of the current theme and text size; every screen is stale
+        until it wears them (restyled in the background, or when shown if that is sooner)."""
         self._look = stylesheet(self.theme, body_px=self.body_px, fonts=False)
         self._fonts = font_sizes(self.text_size, self.body_px)
+        self._stale = set(self._all_screens())
+
+    def _wear_look_in_view(self) -> None:
+        """The look on what is on the glass (the top bar, a bar or overlay showing, the
+        current screen) now; the rest in the background."""
         with self._unwatched():
             self._restyle_part(self.top_bar)
             # A hidden bar or overlay takes the look in the background, or when it shows.
@@ -686,9 +697,8 @@ class KioskWindow(LockedWindow):
                     self._stale_parts.add(part)
                 else:
                     self._restyle_part(part)
-            self._stale = set(self._all_screens())
             current = self.stack.currentWidget()
-            if isinstance(current, Screen):
+            if isinstance(current, Screen) and current in self._stale:
                 self._restyle(current)
         self._schedule_builds()  # the hidden screens, one per event-loop turn
 
@@ -841,17 +851,20 @@ class KioskWindow(LockedWindow):
             self.idle_warning.hide()
         look_changed = (self.theme, self.text_size) != ("calm", "default")
         self.theme, self.text_size = "calm", "default"
+        if look_changed:  # before Home is shown, so it is restyled once, in the new look
+            self._take_look()
         if self._speech_mode is not None:
             self._speech_mode.reset()
-        self._label_top_bar()
         if self.language != self.config.kiosk.language:
             self.language = self.config.kiosk.language
-            self._build_screens()
+            self._build_screens()  # labels the top bar in it too
+        else:
+            self._label_top_bar()
         for screen in self._all_screens():  # the other language's too: nothing stays behind
             screen.reset()
         self._show(self.navigator.home())
-        if look_changed:  # after Home is shown: only Home is restyled now, the rest later
-            self.apply_look()
+        if look_changed:  # Home wears it already; the top bar now, the rest later
+            self._wear_look_in_view()
         self.setFocus()  # no control starts with a focus ring; Tab begins at the top
         self.idle.arm_attract()
 

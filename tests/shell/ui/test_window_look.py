@@ -79,3 +79,30 @@ def test_building_every_screen_of_both_languages_opens_no_other_window(
     window.ensure_built()
     qtbot.wait(300)  # the background builds run their course
     assert stray_windows == []
+
+
+@pytest.mark.parametrize("spanish", [False, True], ids=["english", "from-spanish"])
+def test_an_idle_reset_puts_home_back_in_the_calm_look_restyled_at_most_once(
+        qtbot, kiosk, monkeypatch, spanish: bool) -> None:
+    home = kiosk.screens["home"]
+    kiosk.show_screen("section-what-is")
+    kiosk.go_home()
+    title = home.findChild(QWidget, "screen-title")
+    calm_px, calm_sheet = title.fontInfo().pixelSize(), home.styleSheet()
+    if spanish:
+        tap(qtbot, kiosk, "lang-toggle")
+    kiosk.show_screen("section-what-is")
+    for name in ("text-size", "text-size", "contrast-toggle"):  # chosen while reading
+        tap(qtbot, kiosk, name)
+    assert home in kiosk._stale  # the visitor walks away before the background reached Home
+    sheets: list[QWidget] = []
+    real = QWidget.setStyleSheet
+    monkeypatch.setattr(QWidget, "setStyleSheet", lambda w, s: (sheets.append(w), real(w, s)))
+
+    kiosk.idle.expired.emit()
+
+    assert kiosk.screens["home"] is home and kiosk.stack.currentWidget() is home
+    assert home.styleSheet() == calm_sheet and title.fontInfo().pixelSize() == calm_px
+    # At most the calm sheet: never the visitor's look first, then the calm one again.
+    assert sheets.count(home) <= 1
+    assert kiosk.is_pristine()
