@@ -124,7 +124,8 @@ def arrival(tr: Translator, title: str, instructions: str) -> str:
 
 def help_text(tr: Translator, title: str, instructions: str, focused: str) -> str:
     """F1 or ?: where the visitor is and what they can do, by touch and by key."""
-    where = tr("You are on: {title}.", title=title) if title else ""
+    # No full stop of its own: a title may end in one ("What is dry needling?").
+    where = tr("You are on: {title}", title=title) if title else ""
     parts = [where, instructions]
     if focused:
         parts.append(tr("Selected: {control}.", control=focused))

@@ -123,6 +123,12 @@ class IdleGuard(QObject):
             self._resting = True
             return
         self._warn_deadline = time.monotonic() + self._warning_s
+        # Whole seconds, each once: a coarse timer fires up to 5% early, and its error grew
+        # until one second was shown (and said) twice. Set here, not when built: PySide6
+        # makes the whole ``Qt`` namespace on first use, and the guard is on the first frame.
+        from PySide6.QtCore import Qt
+
+        self._tick.setTimerType(Qt.TimerType.PreciseTimer)
         self._tick.start()
         self.warning_started.emit(math.ceil(self._warning_s))
 
@@ -131,7 +137,7 @@ class IdleGuard(QObject):
             self.attract_due.emit()
 
     def _on_tick(self) -> None:
-        left = math.ceil(self._warn_deadline - time.monotonic() - 0.05)
+        left = round(self._warn_deadline - time.monotonic())
         if left <= 0:
             self._tick.stop()
             self._resting = True  # the reset that follows readies the kiosk for someone new

@@ -9,6 +9,65 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.callback_queue.store import CallbackStore
+from kiosk.shell.navigation import PIN, STAFF
+from kiosk.shell.ui import speech
+
+#: What the kiosk says in each language, exactly as resources/locale/es.po has it (English
+#: is the catalogs' message ids).
+SAID = {
+    "en": {
+        "speech on": "Speech on. Touch anything once to hear it, twice to choose it.",
+        "home": "Welcome to Test Clinic. Learn about dry needling at your own pace. Tap a "
+                "topic to start reading.",
+        "form": "Request a free 15-minute phone consult. Leave your name and number, and we "
+                "will call you to talk about your case and see whether we are a good fit for "
+                "you, and you for us. Type your name and phone number, choose the best time to "
+                "call, agree to the call, then send. Your name, text field, empty",
+        "key a": "A, button",
+        "form errors": "Please enter a phone number so we can call you back. Please choose "
+                       "the best time to call you. Please tick the box to let us call you "
+                       "back. Phone number, text field, empty",
+        "first error": "Please enter a phone number so we can call you back.",
+        "thank you": "Thank you — we will call you ",
+        # The thank-you's second line, then the button that has the focus.
+        "after the promise": "Your request has been saved. You can keep reading while you "
+                             "wait. Back to the start, button",
+        "idle warning": "Still there? The kiosk will start over in 6 seconds. Touch the "
+                        "screen or press Enter to keep going. I'm still here, button",
+        "countdown": ["5 seconds", "3 seconds", "2 seconds", "1 second"],
+        "louder": "Volume 100 percent",
+        "help": "You are on: What is dry needling? Choose Read aloud to hear this page. Tab "
+                "or the arrow keys move, Enter chooses, Backspace goes back, Home goes to the "
+                "start, plus and minus change the volume, F2 turns speech on or off.",
+    },
+    "es": {
+        "speech on": "Voz activada. Toque algo una vez para oírlo y dos veces para elegirlo.",
+        "home": "Le damos la bienvenida a Test Clinic. Conozca la punción seca a su propio "
+                "ritmo. Toque un tema para empezar a leer.",
+        "form": "Pida una consulta telefónica gratis de 15 minutos. Déjenos su nombre y su "
+                "número, y le llamaremos para hablar de su caso y ver si somos una buena "
+                "opción para usted y usted para nosotros. Escriba su nombre y su número de "
+                "teléfono, elija la mejor hora para llamarle, acepte la llamada y envíe. Su "
+                "nombre, campo de texto, vacío",
+        "key a": "A, botón",
+        "form errors": "Escriba un número de teléfono para que podamos llamarle. Elija la "
+                       "mejor hora para llamarle. Marque la casilla para que podamos "
+                       "llamarle. Número de teléfono, campo de texto, vacío",
+        "first error": "Escriba un número de teléfono para que podamos llamarle.",
+        "thank you": "Gracias. Le llamaremos ",
+        "after the promise": "Su solicitud se ha guardado. Puede seguir leyendo mientras "
+                             "espera. Volver al inicio, botón",
+        "idle warning": "¿Sigue ahí? El quiosco volverá a empezar en 6 segundos. Toque la "
+                        "pantalla o pulse Intro para continuar. Sigo aquí, botón",
+        "countdown": ["5 segundos", "3 segundos", "2 segundos", "1 segundo"],
+        "louder": "Volumen 100 por ciento",
+        "help": "Está en: ¿Qué es la punción seca? Elija Leer en voz alta para escuchar esta "
+                "página. Tabulador o las flechas mueven, Intro elige, Retroceso vuelve atrás, "
+                "Inicio va al principio, más y menos cambian el volumen, F2 activa o desactiva "
+                "la voz.",
+    },
+}
+LANGUAGES = pytest.mark.parametrize("language", list(SAID))
 
 
 def listen(qtbot, kiosk) -> Heard:
@@ -49,12 +108,13 @@ def wait_heard(qtbot, heard: Heard, count: int) -> None:
     qtbot.waitUntil(lambda: len(heard) >= count, timeout=3000)
 
 
-def tap(qtbot, kiosk, name: str) -> None:
+def tap(qtbot, kiosk, name: str, times: int = 1) -> None:
     """A tap on the visible control of that name, then a moment, as a finger takes."""
     widgets = [w for w in kiosk.findChildren(QWidget, name) if w.isVisible()]
     assert widgets, name
-    qtbot.mouseClick(widgets[0], Qt.MouseButton.LeftButton)
-    qtbot.wait(5)
+    for _ in range(times):
+        qtbot.mouseClick(widgets[0], Qt.MouseButton.LeftButton)
+        qtbot.wait(5)
 
 
 def key(qtbot, kiosk, code, text: str = "") -> None:
@@ -95,19 +155,18 @@ def speech_on(qtbot, kiosk, heard: Heard) -> None:
     assert kiosk.speech_on
 
 
+def speech_mode_control(kiosk) -> QWidget:
+    return kiosk.findChild(QWidget, "speech-mode")
+
+
 # --- arriving, touching -----------------------------------------------------------------------
-@pytest.mark.parametrize(("language", "phrase"), [
-    ("en", "Speech on. Touch anything once to hear it, twice to choose it. Welcome to Test "
-           "Clinic. Learn about dry needling at your own pace. Tap a topic to start reading."),
-    ("es", "Voz activada. Toque algo una vez para oírlo y dos veces para elegirlo. Le damos la "
-           "bienvenida a Test Clinic. Conozca la punción seca a su propio ritmo. Toque un tema "
-           "para empezar a leer."),
-])
-def test_speech_mode_says_home_in_the_screen_language(qtbot, kiosk, heard, language, phrase):
+@LANGUAGES
+def test_speech_mode_says_home_in_the_screen_language(qtbot, kiosk, heard, language):
     kiosk.set_language(language)
     tap(qtbot, kiosk, "speech-mode")
     wait_heard(qtbot, heard, 1)
-    assert heard == [(language, phrase)]
+    said = SAID[language]
+    assert heard == [(language, f"{said['speech on']} {said['home']}")]
     assert kiosk.findChild(QWidget, "speech-louder").isVisible()
     assert kiosk.findChild(QWidget, "speech-softer").isVisible()
 
@@ -134,44 +193,51 @@ def test_first_touch_speaks_and_the_second_touch_activates(qtbot, kiosk, heard):
     assert heard.last() == "High contrast, button, on"
 
 
-def test_the_form_says_typing_errors_and_the_thank_you(qtbot, kiosk, heard, make_config):
+@LANGUAGES
+def test_the_form_says_typing_errors_and_the_thank_you(qtbot, kiosk, heard, language):
+    said = SAID[language]
+    kiosk.set_language(language)
     kiosk.show_screen("consult")
     speech_on(qtbot, kiosk, heard)
-    assert heard.last().endswith(
-        "Request a free 15-minute phone consult. Leave your name and number, and we will call "
-        "you to talk about your case and see whether we are a good fit for you, and you for us. "
-        "Type your name and phone "
-        "number, choose the best time to call, agree to the call, then send. Your name, text "
-        "field, empty")
-    for _ in range(2):  # a first touch says the key, the second types it
-        tap(qtbot, kiosk, "key-a")
+    assert heard[-1] == (language, f"{said['speech on']} {said['form']}")
+    tap(qtbot, kiosk, "key-a", times=2)  # a first touch says the key, the second types it
     wait_heard(qtbot, heard, 3)
-    assert heard.texts()[-2:] == ["A, button", "A"]
-    for _ in range(2):
-        tap(qtbot, kiosk, "consult-submit")
+    assert heard.texts()[-2:] == [said["key a"], "A"]
+    tap(qtbot, kiosk, "consult-submit", times=2)
     wait_heard(qtbot, heard, 5)
     # Every error, then the field the form moved to.
-    assert heard.last() == ("Please enter a phone number so we can call you back. Please "
-                            "choose the best time to call you. Please tick the box to let us "
-                            "call you back. Phone number, text field, empty")
+    assert heard[-1] == (language, said["form errors"])
     form = kiosk.screens["consult"]
-    assert form.error.accessibleName() == "Please enter a phone number so we can call you back."
+    assert form.error.accessibleName() == said["first error"]
+    for digit in "2025550143":  # into the phone field, which has the focus now
+        key(qtbot, kiosk, None, digit)
+    for name in ("consult-time-afternoon", "consult-consent", "consult-submit"):
+        tap(qtbot, kiosk, name, times=2)
+    qtbot.waitUntil(lambda: current(kiosk) == "screen-consult-done", timeout=10_000)
+    qtbot.waitUntil(lambda: heard.last().startswith(said["thank you"]), timeout=2000)
+    promise = kiosk.screens["consult-done"].spoken_title()  # names the due time (it varies)
+    assert promise.startswith(said["thank you"])
+    assert heard[-1] == (language, f"{promise} {said['after the promise']}")
 
 
-def test_idle_warning_says_its_countdown(qtbot, build, make_config):
-    kiosk = build(make_config(kiosk={"idle_timeout_s": 1, "idle_warning_s": 6, "language": "es"}))
+@LANGUAGES
+def test_idle_warning_says_its_countdown(qtbot, build, make_config, language):
+    said = SAID[language]
+    kiosk = build(make_config(kiosk={"idle_timeout_s": 1, "idle_warning_s": 6,
+                                     "language": language}))
     record = listen(qtbot, kiosk)
     tap(qtbot, kiosk, "speech-mode")  # a tap: the idle guard starts watching
+    key(qtbot, kiosk, Qt.Key.Key_Plus, "+")
+    qtbot.waitUntil(lambda: said["louder"] in record.texts(), timeout=2000)
+    assert kiosk.speaker.volume() == pytest.approx(1.0)
     qtbot.waitUntil(lambda: kiosk.findChild(QWidget, "idle-warning").isVisible(), timeout=4000)
-    qtbot.waitUntil(lambda: "5 segundos" in record.texts(), timeout=4000)
-    warned = [text for _, text in record if text.startswith("¿Sigue ahí?")]
-    assert warned == ["¿Sigue ahí? El quiosco volverá a empezar en 6 segundos. Toque la pantalla "
-                      "o pulse Intro para continuar. Sigo aquí, botón"]  # then its button
     qtbot.waitUntil(lambda: current(kiosk) == "screen-home" and not kiosk.speech_on,
-                    timeout=8000)
-    assert [t for t in record.texts() if "segundo" in t][-3:] == [
-        "3 segundos", "2 segundos", "1 segundo"]
-    assert kiosk.speaker.volume() == pytest.approx(0.8)
+                    timeout=10_000)
+    texts = record.texts()
+    warned = texts.index(said["idle warning"])  # the question, then its button
+    assert texts[warned:] == [said["idle warning"], *said["countdown"]]  # each second once
+    assert all(language == spoken for spoken, _ in record)
+    assert kiosk.speaker.volume() == pytest.approx(0.8)  # the next visitor's volume
 
 
 def test_pin_entry_says_digit_entered_never_the_digit(qtbot, kiosk, heard):
@@ -195,8 +261,11 @@ def test_volume_and_rate_keys_and_buttons_then_reset_on_idle(qtbot, kiosk, heard
         tap(qtbot, kiosk, "speech-softer")
     wait_heard(qtbot, heard, 4)
     assert heard.texts()[-2:] == ["Speak softer, button", "Volume 80 percent"]
-    key(qtbot, kiosk, Qt.Key.Key_Asterisk, "*")
+    key(qtbot, kiosk, Qt.Key.Key_Minus, "-")
     wait_heard(qtbot, heard, 5)
+    assert heard.last() == "Volume 60 percent" and kiosk.speaker.volume() == 0.6
+    key(qtbot, kiosk, Qt.Key.Key_Asterisk, "*")
+    wait_heard(qtbot, heard, 6)
     assert heard.last() == "Faster" and kiosk.speaker.rate() == 0.25
     kiosk.reset_for_next_visitor()
     assert not kiosk.speech_on
@@ -205,13 +274,28 @@ def test_volume_and_rate_keys_and_buttons_then_reset_on_idle(qtbot, kiosk, heard
     assert kiosk.is_pristine()
 
 
-def test_help_key_says_where_you_are_even_with_speech_off(qtbot, kiosk, heard):
+@LANGUAGES
+@pytest.mark.parametrize(("code", "text"), [(Qt.Key.Key_F1, ""), (Qt.Key.Key_Question, "?")],
+                         ids=["F1", "question-mark"])
+def test_help_key_says_where_you_are_even_with_speech_off(qtbot, kiosk, heard, language, code,
+                                                          text):
+    kiosk.set_language(language)
     kiosk.show_screen("section-what-is")
-    key(qtbot, kiosk, Qt.Key.Key_F1)
-    assert heard and heard.last().startswith(
-        "You are on: What is dry needling?. Choose Read aloud to hear this page.")
-    assert "F2 turns speech on or off" in heard.last()
+    key(qtbot, kiosk, code, text)
+    assert heard == [(language, SAID[language]["help"])]
     assert not kiosk.speech_on
+
+
+@LANGUAGES
+def test_the_speech_mode_control_is_on_every_patient_screen(qtbot, kiosk, language):
+    kiosk.set_language(language)
+    qtbot.waitUntil(kiosk.speaker.available, timeout=5000)
+    patient = [name for name in kiosk.screens if name not in (PIN, STAFF)]
+    assert {"home", "section-what-is", "consult", "consult-done"} <= set(patient)
+    for name in patient:
+        kiosk.show_screen(name)
+        control = speech_mode_control(kiosk)
+        assert control.isVisible() and not control.visibleRegion().isEmpty(), name
 
 
 # --- keyboard alone -----------------------------------------------------------------------------
@@ -339,11 +423,29 @@ def test_a_finger_on_a_touch_screen_hears_first_and_chooses_second(qtbot, kiosk,
     qtbot.waitUntil(lambda: current(kiosk) == "screen-section-what-is", timeout=2000)
 
 
-def test_without_a_speech_engine_there_is_no_speech_mode(qtbot, build, make_config):
-    kiosk = build(make_config(kiosk={"speech_engine": "none"}))
+@pytest.mark.parametrize("engine", ["none", "no-such-engine"])
+def test_without_a_speech_engine_there_is_no_speech_mode(qtbot, build, make_config, engine):
+    kiosk = build(make_config(kiosk={"speech_engine": engine}))
     kiosk.ensure_built()
-    assert not kiosk.findChild(QWidget, "speech-mode").isVisible()
+    qtbot.waitUntil(lambda: kiosk.speaker.state() in ("off", "unavailable"), timeout=10_000)
+    assert not speech_mode_control(kiosk).isVisible()
     activate(qtbot, kiosk)
     key(qtbot, kiosk, Qt.Key.Key_F2)
     assert not kiosk.speech_on
     assert not kiosk.findChild(QWidget, "speech-louder").isVisible()
+
+
+def test_speech_mode_goes_and_its_control_hides_when_the_engine_fails(qtbot, kiosk, heard,
+                                                                      monkeypatch):
+    speech_on(qtbot, kiosk, heard)
+    assert speech_mode_control(kiosk).isVisible()
+    # The engine's next reading overruns its bound at once, as a dying engine's would.
+    monkeypatch.setattr(speech, "FINISH_BASE_S", 0.0)
+    monkeypatch.setattr(speech, "FINISH_PER_CHAR_S", 0.0)
+    key(qtbot, kiosk, Qt.Key.Key_Plus, "+")
+    qtbot.waitUntil(lambda: kiosk.speaker.state() == "unavailable", timeout=5000)
+    assert not speech_mode_control(kiosk).isVisible()
+    assert not kiosk.speech_on
+    assert not kiosk.findChild(QWidget, "speech-louder").isVisible()
+    key(qtbot, kiosk, Qt.Key.Key_F2)
+    assert not kiosk.speech_on
