@@ -5,6 +5,7 @@ speech-dispatcher that accepts connections and never answers (wedged for good)."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,6 +157,24 @@ def test_a_wedged_speech_dispatcher_never_freezes_the_kiosk(qtbot, monkeypatch, 
                         timeout=int(OPEN_TIMEOUT_S * 1000) + 2000)
         assert speaker.problem() == f"the speech engine did not answer within {OPEN_TIMEOUT_S:g} s"
         assert not speaker.speak("Hello", "en")
+
+
+def test_self_test_speaks_both_languages_through_the_real_daemon_and_says_so(tmp_path, server,
+                                                                          make_config):
+    """IT's proof that this machine speaks: ok only after each phrase was spoken and
+    finished, and the null sink heard it."""
+    config = make_config(kiosk={"speech_engine": "speechd"})
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "KIOSK_CONFIG")}
+    env["TMPDIR"] = str(tmp_path)
+    with server.recording() as sound:
+        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "self-test", "--config",
+                                 str(config)], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=180, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(line for line in result.stdout.splitlines() if "speech" in line.split(":")[0])
+    assert re.fullmatch(r"ok  speech: the speechd engine spoke en by .+\(en_US\) in [\d.]+ s; "
+                        r"es by Spanish.+\(es_\w+\) in [\d.]+ s", line), line
+    assert rms(sound[0]) > 50.0  # and it was heard, not only reported
 
 
 def test_self_test_finishes_and_says_speech_is_unavailable_with_a_wedged_daemon(tmp_path,
