@@ -172,6 +172,10 @@ class HomeScreen(Screen):
         refit(self._scroll)  # the window's fonts (its size hint is in lines of its font)
         self._scroll.show()  # now, not at the next event-loop turn: Home is on screen
         self._inner.show()
+        # Moved into the scroll area, the page's tiles came last in the focus chain, after
+        # the call to action under them: Tab goes through them first again.
+        sections = [tile for key, tile in self._tiles.items() if key != "consult"]
+        QWidget.setTabOrder(sections[-1], self._tiles["consult"])
 
     def apply_look(self, palette: Palette, text_size: str) -> None:
         for key, tile in self._tiles.items():
