@@ -80,13 +80,23 @@ def switch_language(window) -> None:
 
 
 def visit_and_reset(window) -> None:
-    """A visitor opens a card and types a letter, walks away; the kiosk resets."""
+    """A visitor switches language, opens a card, chooses larger text and high contrast,
+    types a letter and walks away; the idle timer runs out (its own signal: the reset, and
+    the visit's counts handed to the queue)."""
+    tap(window, None, "lang-toggle")
     tap(window, "home", "tile-how-it-works")
     tap(window, "section-how-it-works", "card-2")
+    tap(window, None, "text-size")
+    tap(window, None, "contrast-toggle")
     tap(window, None, "nav-home")
     tap(window, "home", "tile-consult")
     tap(window, "consult", "key-m")
-    window.reset_for_next_visitor()
+    window.idle.expired.emit()
+    settle()
+
+
+def nothing(window) -> None:
+    """The baseline's step: the event loop turned and settled, as after every tap."""
     settle()
 
 
