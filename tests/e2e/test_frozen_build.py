@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from real_parts import unavailable
+from real_parts import missing, unavailable
 
 from kiosk import __version__
 from kiosk.ops.self_test import STEPS
@@ -142,8 +142,8 @@ def _cage_missing() -> str | None:
     """What the cage run lacks on this machine (a failure on CI), or None."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return "needs root to make the unprivileged user cage runs as"
-    missing = [t for t in ("cage", "grim", "runuser", "useradd") if shutil.which(t) is None]
-    return f"needs {', '.join(missing)} (tools/system-deps.sh)" if missing else None
+    lacking = missing("cage", "grim", "runuser", "useradd")
+    return f"needs {', '.join(lacking)} (tools/system-deps.sh)" if lacking else None
 
 
 _CONFIGURED = re.compile(r"^\[[ 0-9.]+\] xdg_toplevel@\d+\.configure\((\d+), (\d+),", re.M)

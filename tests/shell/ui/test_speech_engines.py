@@ -159,17 +159,23 @@ def test_a_wedged_speech_dispatcher_never_freezes_the_kiosk(qtbot, monkeypatch, 
         assert not speaker.speak("Hello", "en")
 
 
+def self_test(config: Path, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``main.py self-test`` as IT runs it (a display of its own choosing, this config),
+    with ``env`` added to the environment."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "KIOSK_CONFIG")
+           } | {"TMPDIR": str(tmp_path)} | env
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "self-test", "--config",
+                           str(config)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
 def test_self_test_speaks_both_languages_through_the_real_daemon_and_says_so(tmp_path, server,
                                                                           make_config):
     """IT's proof that this machine speaks: ok only after each phrase was spoken and
     finished, and the null sink heard it."""
     config = make_config(kiosk={"speech_engine": "speechd"})
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "KIOSK_CONFIG")}
-    env["TMPDIR"] = str(tmp_path)
     with server.recording() as sound:
-        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "self-test", "--config",
-                                 str(config)], cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=180, check=False)
+        result = self_test(config, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     line = next(line for line in result.stdout.splitlines() if "speech" in line.split(":")[0])
     assert re.fullmatch(r"ok  speech: the speechd engine spoke en by .+\(en_US\) in [\d.]+ s; "
@@ -180,13 +186,8 @@ def test_self_test_speaks_both_languages_through_the_real_daemon_and_says_so(tmp
 def test_self_test_finishes_and_says_speech_is_unavailable_with_a_wedged_daemon(tmp_path,
                                                                                make_config):
     config = make_config(kiosk={"speech_engine": ""})  # the platform's own: speechd here
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "KIOSK_CONFIG")}
-    env["TMPDIR"] = str(tmp_path)
     with wedged_speechd() as address:
-        env["SPEECHD_ADDRESS"] = address
-        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "self-test", "--config",
-                                 str(config)], cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=120, check=False)
+        result = self_test(config, tmp_path, SPEECHD_ADDRESS=address)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (f"warn speech: speech unavailable: the speech engine did not answer within "
             f"{OPEN_TIMEOUT_S:g} s; the Read aloud button is hidden") in result.stdout
